@@ -7,7 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../src/db/client";
-import { apiKeys, customers, events, riskFeatures, subscriptions, tenants } from "../src/db/schema";
+import { apiKeys, cancellationReasons, customers, events, offers, riskFeatures, subscriptions, tenants } from "../src/db/schema";
+import { DEFAULT_CANCELLATION_REASONS } from "../src/cancel-flows/reasons";
+import { validateCatalogueOffer } from "../src/offers/catalogue";
+import { lintFields } from "../src/offers/lint";
+import { definitionOf } from "../src/offers/repository";
 import { driverLabel, type Driver } from "../src/risk/model";
 import { DEMO_API_KEY, DEMO_TENANT_ID, seedDemo } from "../src/demo/seed";
 import { EventInput } from "../src/events/schemas";
@@ -115,6 +119,16 @@ describe("seedDemo", () => {
         expect(s.cancellation?.reason).toBeTruthy();
       }
     }
+  });
+
+  it("writes offers and reasons whose copy the API would accept: every offer passes the catalogue's checks, every reason label and hint the lint", async () => {
+    const rows = await db.orm.select().from(offers);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(validateCatalogueOffer(definitionOf(row)), row.id).toEqual([]);
+    // No reasons of its own means the default list, which customers and operators then read.
+    const own = await db.orm.select().from(cancellationReasons);
+    const reasons = own.length > 0 ? own : DEFAULT_CANCELLATION_REASONS;
+    for (const r of reasons) expect(lintFields({ "label.ja": r.label.ja, "label.en": r.label.en, "followUpHint.ja": r.followUpHint.ja, "followUpHint.en": r.followUpHint.en }), r.code).toEqual([]);
   });
 
   it("stores only events that the public event schema accepts", async () => {

@@ -8,7 +8,9 @@ import { apiRoute, domainRouter, IdempotencyHeaders, jsonBody, jsonResponse, opt
 import { bodyAsSent } from "../platform/request-body";
 import { getSubscription } from "../subscriptions/repository";
 import { SubscriptionIdParam } from "../subscriptions/schemas";
-import { language } from "../platform/language";
+import { errorLanguage, language } from "../platform/language";
+import { ApiError } from "../platform/errors";
+import { lintFields } from "../offers/lint";
 import { IfMatchHeaders } from "../platform/versioning";
 import { replaceReasons, tenantReasons } from "./reasons-repository";
 import {
@@ -99,7 +101,8 @@ export const cancelFlowsRouter = domainRouter()
       tags,
       scope: "admin",
       summary: "Set the shop's cancellation reasons",
-      description: "Replaces the whole list (order kept), labels and hints in ja and en. A label is one line (it heads a chooser and names a row of the metrics and their CSV): a line break or tab answers 422 `validation_failed`; a hint may run over several. Keep `other`. Default codes keep their default offers; a new code needs offers whose eligibility lists it.",
+      description:
+        "Replaces the whole list (order kept), labels and hints in ja and en. A label is one line (it heads a chooser and names a row of the metrics and their CSV): a line break or tab answers 422 `validation_failed`; a hint may run over several. Keep `other`. Default codes keep their default offers; a new code needs offers whose eligibility lists it. Customers read the labels and operators say the hints, so both pass the phrase lint the offer catalogue uses (no health claims, no \"stopping will harm you\", no shaming, no false urgency): otherwise 422 `reason_copy_rejected`, each refusal in `errors[]` with the field's `path`, its `code` (`copy_<rule>`), the `phrase` and the `rule`, as for an offer; nothing is changed.",
       request: {
         headers: IdempotencyHeaders,
         body: jsonBody(PutReasonsBody, {
@@ -109,11 +112,27 @@ export const cancelFlowsRouter = domainRouter()
           ],
         }),
       },
+      errors: ["reason_copy_rejected"],
       responses: { 200: jsonResponse(ReasonList, "The reasons now in force") },
     }),
     async (c) => {
       const { reasons } = c.req.valid("json");
       const lang = language(c);
+      const fields: Record<string, string> = {};
+      reasons.forEach((r, i) => {
+        for (const l of ["ja", "en"] as const) {
+          fields[`reasons.${i}.label.${l}`] = r.label[l];
+          fields[`reasons.${i}.followUpHint.${l}`] = r.followUpHint[l];
+        }
+      });
+      const findings = lintFields(fields);
+      if (findings.length > 0) {
+        const listed = (l: "ja" | "en") => findings.map((f) => `${f.field}: 「${f.phrase}」 — ${f.reason[l]}`).join(" ");
+        const errorLang = errorLanguage(c);
+        throw new ApiError("reason_copy_rejected", { en: `The wording breaks ${findings.length} rule(s): ${listed("en")}`, ja: `文言が${findings.length}件のルールに反しています: ${listed("ja")}` }, {
+          errors: findings.map((f) => ({ path: f.field, message: f.reason[errorLang], code: `copy_${f.rule}`, phrase: f.phrase, rule: f.rule })),
+        });
+      }
       const saved = await audited(
         c,
         (s) => replaceReasons(s, reasons, c.get("services").now().toISOString()),

@@ -235,8 +235,12 @@ export function validateCatalogueOffer(offer: CatalogueOffer): CatalogueProblem[
     add("eligibility.maxAcceptedSavesPerCustomer", "invalid_eligibility", { en: "maxAcceptedSavesPerCustomer is 0–999 or null.", ja: "maxAcceptedSavesPerCustomer は0〜999か null で指定してください。" });
   if (!isInt(e.periodDays, 1, 3650)) add("eligibility.periodDays", "invalid_eligibility", { en: "periodDays is 1–3650.", ja: "periodDays は1〜3650で指定してください。" });
 
-  // The title and description state the offer's terms: a discount ends after its cycles, only a gift is free.
-  const terms = { discountEnds: offer.type === "discount", givesFree: offer.type === "free_gift" };
+  // The title and description state the offer's terms: a discount ends after its cycles and is its own rate or amount, only a gift is free.
+  const terms = {
+    discountEnds: offer.type === "discount",
+    givesFree: offer.type === "free_gift",
+    ...(offer.type === "discount" ? { discount: "percentOff" in offer.parameters ? { percentOff: offer.parameters.percentOff } : { amountOff: offer.parameters.amountOff } } : {}),
+  };
   const allowed = new Set(placeholdersFor(offer));
   for (const field of ["title", "description"] as const) {
     for (const lang of ["ja", "en"] as const) {

@@ -21,6 +21,13 @@
  *   第5条第2号 (有利誤認); the fine print of its end does not cure it (消費者庁「打消し表示に関する実態調査報告書」2017).
  * - `false_free`: 無料・タダ・0円・free on an offer that gives nothing free (有利誤認): a skip charges
  *   nothing because nothing is delivered, which its copy says as 「お支払いはありません」.
+ * - `discount_misstated`: a discount figure (「半額」「50%OFF」「1割引」「500円引き」, "half price") that is
+ *   not the offer's own (`percentOff` / `amountOff`) — 有利誤認 in its plainest form. The copy's
+ *   `{discountLabel}` states the real one; a figure equal to it passes.
+ * - `hidden_terms`: conditions that point elsewhere (「※条件あり。詳しくはサイトをご確認ください」,
+ *   「一定の条件を満たした場合」「別途定める規約」, "conditions apply") — an offer renders its own terms,
+ *   so there is nothing elsewhere to read (打消し表示: 消費者庁「打消し表示に関する実態調査報告書」2017;
+ *   特定商取引法 2022 年改正の最終確認画面 — the terms are shown where the customer decides).
  *
  * Urgency policy (our call):
  * - Countdown/pressure phrases (「今だけ」「本日限り」「今すぐ」「ラストチャンス」, "today only",
@@ -50,7 +57,7 @@
 import type { Localized } from "../platform/localized-text";
 import { LINT_READINGS } from "./lint-readings.generated";
 
-export type LintRule = "health_claim" | "harm_if_stopped" | "confirmshaming" | "false_urgency" | "added_commitment" | "discount_forever" | "false_free";
+export type LintRule = "health_claim" | "harm_if_stopped" | "confirmshaming" | "false_urgency" | "added_commitment" | "discount_forever" | "false_free" | "discount_misstated" | "hidden_terms";
 
 export type LintFinding = {
   rule: LintRule;
@@ -72,9 +79,10 @@ export type LintOptions = {
    * The offer the copy belongs to, for the rules about its terms (offer copy only; other copy — an
    * exit survey, a win-back message — is linted without them): `added_commitment` always,
    * `discount_forever` when `discountEnds` (a discount of N deliveries), `false_free` when
-   * `givesFree` is false (nothing in the offer is free).
+   * `givesFree` is false (nothing in the offer is free), `discount_misstated` when the offer is a
+   * discount (`discount`: its percent or its amount off in yen).
    */
-  offer?: { discountEnds: boolean; givesFree: boolean };
+  offer?: { discountEnds: boolean; givesFree: boolean; discount?: { percentOff: number } | { amountOff: number } };
 };
 
 const REASONS: Record<LintRule, Localized> = {
@@ -102,14 +110,22 @@ const REASONS: Record<LintRule, Localized> = {
     ja: "回数に限りのある割引を、ずっと続くかのように表す表現です（景品表示法：有利誤認）。{discountedDeliveries}・{cycles}・{lastDiscountedOn} で対象のお届けを示してください。",
     en: "Presents a discount limited to some deliveries as if it lasted (misleading terms, Premiums and Representations Act). Name the deliveries with {discountedDeliveries}, {cycles} or {lastDiscountedOn}.",
   },
+  discount_misstated: {
+    ja: "特典の割引と異なる割引率・割引額です（景品表示法：有利誤認）。割引は {discountLabel} でお伝えください。",
+    en: "States a discount other than the offer's own (misleading terms, Premiums and Representations Act). Say the discount with {discountLabel}.",
+  },
+  hidden_terms: {
+    ja: "条件を特典の外に置く表現です。特典の条件はこの文面にすべて表示されます。「条件あり」「別途規約」とせず、条件そのものを書いてください（景品表示法：打消し表示）。",
+    en: "Points to conditions outside the offer; the offer shows all its terms here. State the condition itself instead of \"conditions apply\" (Premiums and Representations Act: disclaimers).",
+  },
   false_free: {
     ja: "この特典には無料になるものがありません。「無料」「0円」などと表すと、実際より有利に見せることになります（景品表示法：有利誤認）。",
     en: "Nothing in this offer is free; calling it free makes its terms look better than they are (misleading terms, Premiums and Representations Act).",
   },
 };
 
-type Mode = "compact" | "spaced";
-type Form = Mode | "reading";
+type Mode = "compact" | "spaced" | "plain";
+type Form = "compact" | "spaced" | "reading";
 /**
  * `deadline`: deadline wording, allowed with a real end date. `sentence`: the match counts only when
  * the sentence it is in (of the input, placeholders as written) matches `with` and not `without`.
@@ -263,7 +279,7 @@ const PATTERNS: Pattern[] = [
   // 疾病の治療・予防、身体の組織機能の増強を目的とする表示): 「便秘が解消」, 「肩こりが改善します」.
   ja(
     "health_claim",
-    `(?:症状|体調不良|不調|便秘|べんぴ|冷え性|ひえしょう|肩こり|かたこり|腰痛|ようつう|関節痛|不眠|睡眠の質|あれるぎー|花粉症|かふんしょう|肌とらぶる|血行|むくみ|疲れ|つかれ|疲労|ひろう|更年期|こうねんき|生理痛|頭痛|ずつう|視力|しりょく|肝機能|血流|代謝|たいしゃ|痛み|かゆみ)(?:が|を|の|も|は)?${gap(6)}(?:改善|解消|緩和|かんわ|回復|かいふく|軽減|けいげん|(?:よく|良く)な(?!らな|りませ)|(?:楽|らく)にな(?!らな|りませ)|とれ(?:る|ます|た)|取れ(?!な|ず|ませ)|消え(?!な|ず|ませ)|なくな(?!らな|りませ))`,
+    `(?:体質|たいしつ|症状|体調不良|不調|便秘|べんぴ|冷え性|ひえしょう|肩こり|かたこり|腰痛|ようつう|関節痛|不眠|睡眠の質|あれるぎー|花粉症|かふんしょう|肌とらぶる|血行|むくみ|疲れ|つかれ|疲労|ひろう|更年期|こうねんき|生理痛|頭痛|ずつう|視力|しりょく|肝機能|血流|代謝|たいしゃ|痛み|かゆみ)(?:が|を|の|も|は)?${gap(6)}(?:改善|解消|緩和|かんわ|回復|かいふく|軽減|けいげん|(?:よく|良く)な(?!らな|りませ)|(?:楽|らく)にな(?!らな|りませ)|とれ(?:る|ます|た)|取れ(?!な|ず|ませ)|消え(?!な|ず|ませ)|なくな(?!らな|りませ))`,
   ),
   // 医薬品等適正広告基準 第4の10「医薬関係者等の推せん」: 「医師も認めた」「皮膚科医推奨」「ドクターズお墨付き」.
   ja("health_claim", "(?:医師|医者|いしゃ|どくたー|専門医|皮膚科医|皮膚科|薬剤師|やくざいし|病院|歯科医|大学教授|研究機関)(?:も|が|の|に|から|たち|さん)*(?:(?!を|ます|です|ください).){0,6}?(?:認め|みとめ|推奨|すいしょう|推薦|すいせん|すすめ|勧め|薦め|お墨付き|おすみつき|太鼓判|たいこばん|絶賛|ぜっさん|愛用|あいよう|監修|かんしゅう|公認|こうにん|保証|選ば)"),
@@ -304,7 +320,9 @@ const PATTERNS: Pattern[] = [
   en("confirmshaming", "i (?:dont|do not) (?:want|like|need) (?:to )?(?:save|saving|savings|be healthy|be healthier|look (?:good|better|younger)|feel (?:good|better)|a discount|deals?|a good deal)"),
   en("confirmshaming", "i (?:prefer|like|love|enjoy) (?:paying|to pay) (?:more|full price|extra)|i(?: d| would) rather (?:pay (?:more|full price)|be unhealthy|give up|waste)|(?:im|i am) (?:fine|ok|okay|happy) (?:with )?(?:losing|wasting|paying more|feeling worse|looking older)|give up on (?:my )?(?:health|goals?|skin|body|myself|looking)|i (?:dont|do not) deserve"),
   // ── false urgency: always ──
-  ja("false_urgency", "今だけ|いまだけ|本日限り|本日かぎり|今日限り|今日かぎり|きょうかぎり|今日だけ|きょうだけ|本日のみ|今日中|本日中|今すぐ(?!解約)|いますぐ(?!解約)|この場限り|この場かぎり|今回限り|今回かぎり|らすとちゃんす|最後のちゃんす|最後の機会|二度と(?:な|あり|ご案内|ご提案)|残りわずか|残り\\d+(?:個|名|点|枠)|先着|お急ぎ|お早めに|見逃さ|今しか|この機会を逃|この機会をお見逃"),
+  ja("false_urgency", "今だけ|いまだけ|本日限り|本日かぎり|今日限り|今日かぎり|きょうかぎり|今日だけ|きょうだけ|本日のみ|今日中|本日中|今すぐ(?!解約)|いますぐ(?!解約)|今なら(?!解約)|いまなら(?!解約)|この場限り|この場かぎり|今回限り|今回かぎり|らすとちゃんす|最後のちゃんす|最後の機会|二度と(?:な|あり|ご案内|ご提案|(?:この|その|同じ)?(?:価格|値段|お値段|条件|特典|割引))|残りわずか|残り\\d+(?:個|名|点|枠)|先着|お急ぎ|お早めに|見逃さ|今しか|この機会を逃|この機会をお見逃"),
+  // Asking for the decision today: 「今日決めていただければ」「本日中にご決断を」.
+  ja("false_urgency", "(?:今日|本日|きょう|ほんじつ)(?:中に|じゅうに|のうちに)?(?:お|ご)?(?:決め|決断|決定|けつだん|けってい)"),
   en("false_urgency", "today only|only today|now or never|last chance|act (?:now|fast)|(?<!no )hurry|dont miss(?: out)?|limited stock|only \\d+ left|once in a lifetime|(?:this )?offer (?:wont|will not) last|expires (?:today|tonight|in \\d+ (?:minutes?|hours?))|(?:decide|order|sign up|act|accept|choose|buy) right now|before (?:its|it is) too late|(?:this is )?your only chance|never again"),
   // ── false urgency: deadline wording, allowed with a real end date ──
   ja("false_urgency", "期間限定|限定価格|限定特典|今月中|今月末まで|締め切|締切|しめきり|期限付き|期限つき|期限あり", true),
@@ -331,19 +349,32 @@ const COMMITMENT: Pattern[] = [
   en("added_commitment", "(?:you )?(?:cannot|can not|cant|are unable to|will not be able to|wont be able to) (?:cancel|quit|stop your subscription)|lock(?:ed)? ?in (?:period|for)|locked in|contract period|commitment period"),
 ];
 
-/** Words of a discount in a sentence; 「割引終了後」"after the discount" speak of what comes after it. */
-const DISCOUNT_WORDS = /\{(?:discountLabel|discountedPrice)\}|割引|値引|オフ|ｵﾌ|\boff\b|discount|[%％]|円引/iu;
-const AFTER_DISCOUNT = /割引(?:の)?(?:終了|期間の?後|後)|値引き?(?:終了|後)|after (?:the|this|your) discount|(?:the|this) discount ends|\{priceAfter\}|\{firstFullPriceOn\}/giu;
+/**
+ * Words of a discount or its price in a sentence (「ずっとお得な価格で」 is a lasting discount as much
+ * as 「ずっと{discountLabel}」); 「割引終了後」"after the discount" and 「通常価格」"the regular price" speak
+ * of what comes after it.
+ */
+const DISCOUNT_WORDS = /\{(?:discountLabel|discountedPrice)\}|割引|値引|オフ|ｵﾌ|\boff\b|discount|[%％]|円引|お得|おトク|価格|値段|料金|安く|\bprices?\b|\bdeal\b|savings?|cheaper/iu;
+const AFTER_DISCOUNT = /通常(?:の)?(?:価格|料金|お値段|値段)|定価|(?:regular|full|normal) price|割引(?:の)?(?:終了|期間の?後|後)|値引き?(?:終了|後)|after (?:the|this|your) discount|(?:the|this) discount ends|\{priceAfter\}|\{firstFullPriceOn\}/giu;
 /** A sentence that names which deliveries are discounted: 「{discountedDeliveries}は毎回…」 is bounded. */
 const BOUNDED = /\{(?:cycles|discountedDeliveries|lastDiscountedOn)\}|\d+\s*(?:回|deliver|order|shipment|month|か月|ヶ月)|まで|until|through/iu;
 
 const DISCOUNT_FOREVER: Pattern[] = [
   // 「ずっと{discountLabel}」: a lasting discount, however the end is footnoted (打消し表示).
-  inSentence(ja("discount_forever", "ずっと(?!ご愛用|ごあいよう|ご利用いただ|ごりよういただ|お使いいただ|おつかいいただ|ご愛顧|ごあいこ)|永久|えいきゅう|永遠|えいえん|いつまでも|一生|生涯|末永く|すえながく|無期限|むきげん|終身"), { with: DISCOUNT_WORDS }),
+  inSentence(ja("discount_forever", "この先も|このさきも|これからも|今後も|こんごも|ずっと(?!ご愛用|ごあいよう|ご利用いただ|ごりよういただ|お使いいただ|おつかいいただ|ご愛顧|ごあいこ)|永久|えいきゅう|永遠|えいえん|いつまでも|一生|生涯|末永く|すえながく|無期限|むきげん|終身"), { with: DISCOUNT_WORDS }),
   inSentence(en("discount_forever", "forever|for ever|for life|lifetime|permanent(?:ly)?|for good|never (?:expires?|ends?)|no end date|indefinitely"), { with: DISCOUNT_WORDS }),
   // 「毎回{discountLabel}」"every delivery": lasting unless the same sentence names the deliveries.
   inSentence(ja("discount_forever", "毎回|まいかい|常に|つねに|今後(?:の|も)?(?:すべて|全て)?(?:の)?お届け|(?:すべて|全て)のお届け|毎月|まいつき|毎度|まいど"), { with: DISCOUNT_WORDS, without: BOUNDED }),
   inSentence(en("discount_forever", "every (?:delivery|order|shipment|time|month|box)|each (?:delivery|order|shipment|month)|all (?:future |your |of your )?(?:deliveries|orders|shipments)|from now on"), { with: DISCOUNT_WORDS, without: BOUNDED }),
+];
+
+/** Conditions that point elsewhere: the offer shows its own terms, so they are the terms or nothing. */
+const HIDDEN_TERMS: Pattern[] = [
+  ja(
+    "hidden_terms",
+    "(?:条件|じょうけん)(?:あり|有り|付き|つき|がありま|がござ)|(?:一定|所定|特定|別途|べっと)の?(?:条件|じょうけん|規約|きやく|規定|定め)|別途(?:定め|さだめ)|条件を満た|条件をみた|(?:規約|きやく|規定)(?:が|を|に)?(?:適用|準じ|基づ|もとづ|従|したが)|(?:詳しく|くわしく|詳細|しょうさい)(?:は|について(?:は)?)?(?:さいと|ほーむぺーじ|hp|web|うぇぶ|公式|こうしき|こちら|規約|きやく|店舗|てんぽ|別|べつ|よくあるご質問|faq)",
+  ),
+  en("hidden_terms", "(?:certain |other )?(?:terms|conditions|restrictions|exclusions)(?: and conditions)? (?:may )?apply|subject to (?:our |the )?(?:terms|conditions|eligibility|restrictions)|certain conditions|see (?:our |the )?(?:website|site|terms|faq|store) for (?:details|terms|conditions)|details on (?:our|the) (?:website|site)"),
 ];
 
 const FALSE_FREE: Pattern[] = [
@@ -383,7 +414,7 @@ function normalise(input: string, mode: Mode): Normalised {
       if (KATAKANA.test(c)) c = String.fromCodePoint(c.codePointAt(0)! - 0x60);
       if (mode === "compact") {
         if (!KEEP_COMPACT.test(c)) continue;
-      } else {
+      } else if (mode === "spaced") {
         if (c === "'") continue;
         if (!KEEP_COMPACT.test(c)) {
           pendingSpace = text.length > 0;
@@ -432,11 +463,36 @@ function sentenceAt(text: string, at: number): string {
   return text.slice(from, to + 1);
 }
 
+/**
+ * Figures of a discount, on the plain form (NFKC, lower case, hiragana: ％→%, ＯＦＦ→off, パーセント→ぱーせんと):
+ * a percentage or 割 (any in a discount's copy states its rate), 半額 / half price, and yen off.
+ */
+const STATED_DISCOUNT =
+  /(?<pct>\d+(?:\.\d+)?)\s*(?:%|ぱーせんと|percent\b)|(?<wari>\d+|[一二三四五六七八九十])\s*割(?!合)|(?<half>半額|はんがく|half (?:price|off))|(?:(?<yen>\d[\d,]*)\s*円|[¥￥]\s*(?<yenSign>\d[\d,]*))\s*(?:引|びき|off|おふ|値引|お得|おとく|安|やす)/gu;
+const KANJI_DIGITS = "一二三四五六七八九十";
+
+/** `discount_misstated`: each stated discount figure that is not the offer's own. */
+function misstatedDiscounts(text: string, discount: { percentOff: number } | { amountOff: number }): LintFinding[] {
+  const plain = normalise(text, "plain");
+  const findings: LintFinding[] = [];
+  for (const m of plain.text.matchAll(STATED_DISCOUNT)) {
+    const g = m.groups!;
+    const wari = g.wari === undefined ? undefined : /\d/u.test(g.wari) ? Number(g.wari) : KANJI_DIGITS.indexOf(g.wari) + 1;
+    const percent = g.pct !== undefined ? Number(g.pct) : wari !== undefined ? wari * 10 : g.half !== undefined ? 50 : undefined;
+    const yen = g.yen ?? g.yenSign;
+    const stated = percent !== undefined ? "percentOff" in discount && discount.percentOff === percent : yen !== undefined && "amountOff" in discount && discount.amountOff === Number(yen.replaceAll(",", ""));
+    if (stated) continue;
+    const from = plain.start[m.index]!;
+    findings.push({ rule: "discount_misstated", phrase: text.slice(from, plain.end[m.index + m[0].length - 1]!), index: from, reason: REASONS.discount_misstated });
+  }
+  return findings;
+}
+
 /** The patterns that apply: the always-on ones, and with an offer's terms the rules about them. */
 function patternsFor(options: LintOptions): Pattern[] {
   const o = options.offer;
   if (!o) return PATTERNS;
-  return [...PATTERNS, ...COMMITMENT, ...(o.discountEnds ? DISCOUNT_FOREVER : []), ...(o.givesFree ? [] : FALSE_FREE)];
+  return [...PATTERNS, ...COMMITMENT, ...HIDDEN_TERMS, ...(o.discountEnds ? DISCOUNT_FOREVER : []), ...(o.givesFree ? [] : FALSE_FREE)];
 }
 
 /** Lint one piece of copy. An empty array means the copy is clean. */
@@ -444,7 +500,7 @@ export function lintCopy(text: string, options: LintOptions = {}): LintFinding[]
   const compact = normalise(text, "compact");
   const forms: Record<Form, Normalised> = { compact, reading: readingForm(compact, text), spaced: normalise(text, "spaced") };
   const deadlineOk = statesEndDate(text, options.dateSource ?? "any");
-  const findings: LintFinding[] = [];
+  const findings: LintFinding[] = options.offer?.discount ? misstatedDiscounts(text, options.offer.discount) : [];
   const seen = new Set<string>();
   for (const p of patternsFor(options)) {
     if (p.deadline && deadlineOk) continue;

@@ -885,5 +885,31 @@ export function cancelFlowsSuite(h: () => Harness) {
       const list = await h().request("GET", "/v1/cancellation-reasons", { key: shop.key, headers: { "accept-language": "ja" } });
       expect(list.body.data.map((r: { label: string }) => r.label)).toEqual(["商品が余っている", "その他"]);
     });
+
+    it("a reason's label and its operator hint pass the offer copy's lint: a shaming label or a pressure hint is refused field by field and nothing changes (lint56)", async () => {
+      const shop = await h().tenant();
+      const fair = { reasons: [{ code: "no_effect", label: { ja: "効果が感じられない", en: "I don't feel it works" }, followUpHint: { ja: "使い方を伺い、別の商品への変更をご案内します。", en: "Ask how they use it." } }, { code: "other", label: { ja: "その他", en: "Other" } }] };
+      expect((await h().request("PUT", "/v1/cancellation-reasons", { key: shop.key, body: fair })).status).toBe(200);
+      const res = await h().request("PUT", "/v1/cancellation-reasons", {
+        key: shop.key,
+        headers: { "accept-language": "ja" },
+        body: {
+          reasons: [
+            { code: "no_effect", label: { ja: "効果が出る前にやめてしまう（もったいない）", en: "I don't feel it works" }, followUpHint: { ja: "今やめると元に戻りますとお伝えし、今だけの特別価格で引き止めてください。", en: "Ask how they use it." } },
+            { code: "other", label: { ja: "その他", en: "Other" } },
+          ],
+        },
+      });
+      expect(res.status).toBe(422);
+      expect(res.body.code).toBe("reason_copy_rejected");
+      const errors = res.body.errors as { path: string; code: string; rule: string; phrase: string; message: string }[];
+      expect(errors.map((e) => `${e.path}:${e.code}`)).toEqual(
+        expect.arrayContaining(["reasons.0.label.ja:copy_harm_if_stopped", "reasons.0.followUpHint.ja:copy_harm_if_stopped", "reasons.0.followUpHint.ja:copy_false_urgency"]),
+      );
+      expect(errors.find((e) => e.rule === "false_urgency")).toMatchObject({ phrase: "今だけ" });
+      expect(errors.every((e) => e.path.startsWith("reasons.0.") && e.message.length > 0)).toBe(true);
+      const list = await h().request("GET", "/v1/cancellation-reasons", { key: shop.key, headers: { "accept-language": "ja" } });
+      expect(list.body.data.map((r: { label: string }) => r.label)).toEqual(["効果が感じられない", "その他"]);
+    });
   });
 }

@@ -53,6 +53,15 @@ describe("default catalogue", () => {
     }
   });
 
+  it("refuses a discount figure other than the offer's own in its title or description, and passes its own (lint56)", () => {
+    const tenOff = { ...discount, parameters: { percentOff: 10, cycles: 2 } };
+    expect(codes(withCopy(tenOff, "title", "ja", "{discountedDeliveries}が半額でお届け"))).toContain("copy.title.ja:copy_discount_misstated");
+    expect(codes(withCopy(tenOff, "title", "ja", "{discountedDeliveries}が50%OFFでお届け"))).toContain("copy.title.ja:copy_discount_misstated");
+    expect(codes(withCopy(tenOff, "title", "en", "Half price {discountedDeliveries}"))).toContain("copy.title.en:copy_discount_misstated");
+    expect(codes(withCopy(tenOff, "title", "ja", "{discountedDeliveries}が10%OFF"))).toEqual([]);
+    expect(codes(tenOff)).toEqual([]);
+  });
+
   it("rejects templates with unlawful or manipulative phrases", () => {
     expect(codes(withCopy(discount, "title", "ja", "今やめると逆効果！次の{cycles}回が{discountLabel}"))).toContain("copy.title.ja:copy_harm_if_stopped");
     expect(codes(withCopy(discount, "title", "ja", "今だけ{discountLabel}"))).toContain("copy.title.ja:copy_false_urgency");

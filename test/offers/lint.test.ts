@@ -288,3 +288,60 @@ describe("phrase lint: copy that contradicts the offer's terms (fresh-user trial
     }
   });
 });
+
+describe("phrase lint: a retention marketer's copy on a 10% × 2-deliveries discount (lint56)", () => {
+  const tenOff = { dateSource: "placeholder", offer: { discountEnds: true, givesFree: false, discount: { percentOff: 10 } } } as const;
+  const ruled = (text: string, options: Parameters<typeof lintCopy>[1] = tenOff) => lintCopy(text, options).map((f) => f.rule);
+
+  it("refuses a discount figure that is not the offer's own, in any width or spelling", () => {
+    for (const text of ["半額でお届け", "50%OFFでお届け", "５０％ＯＦＦ", "2割引でお届けします", "二割お得", "20パーセントオフ", "Half price on your next 2 deliveries", "500円引きでお届け"]) {
+      expect(ruled(text), text).toContain("discount_misstated");
+    }
+    // An amount off is no percentage, and the other way round.
+    expect(ruled("10%オフ", { offer: { discountEnds: true, givesFree: false, discount: { amountOff: 500 } } })).toContain("discount_misstated");
+    expect(ruled("1,000円引き", { offer: { discountEnds: true, givesFree: false, discount: { amountOff: 500 } } })).toContain("discount_misstated");
+    expect(lintCopy("ご案内：半額でお届け", tenOff)[0]).toMatchObject({ rule: "discount_misstated", phrase: "半額", index: 4 });
+  });
+
+  it("lets the offer's own figure through, however it is written", () => {
+    for (const text of ["{discountedDeliveries}が{discountLabel}", "10%OFFでお届け", "１０％オフ", "10 %オフ", "10パーセントオフ", "1割引でお届け", "一割お得", "10% off {discountedDeliveries}"]) {
+      expect(ruled(text), text).toEqual([]);
+    }
+    expect(ruled("500円引きでお届け", { offer: { discountEnds: true, givesFree: false, discount: { amountOff: 500 } } })).toEqual([]);
+    // Without the offer's terms (an exit survey, a skip) a figure is no claim about them.
+    expect(lintCopy("料金が半額なら続けたい")).toEqual([]);
+  });
+
+  it("refuses a limited discount's price written as lasting", () => {
+    for (const text of ["ずっとお得な価格でお届けします", "いつまでもこの価格です", "お得な価格がこの先も続きます", "This price is yours forever."]) {
+      expect(ruled(text), text).toContain("discount_forever");
+    }
+    for (const text of ["{firstFullPriceOn}のお届けからは、ずっと通常価格の{priceAfter}です。", "これからもご愛用いただけるよう、お届け間隔も変えられます。"]) {
+      expect(ruled(text), text).toEqual([]);
+    }
+  });
+
+  it("refuses now-or-never and decide-today pressure, and keeps ordinary 今", () => {
+    for (const text of ["二度とこの価格ではご案内できません", "今なら特別価格", "今ならお得。", "今日決めていただければ", "本日中にご決断ください"]) {
+      expect(rules(text), text).toContain("false_urgency");
+    }
+    for (const text of ["今のお届けを変更します", "今なら解約のお手続きもすぐにできます", "今日のお届けは変更できません", "二度とこのようなことがないよう、梱包を見直しました。"]) {
+      expect(lintCopy(text), text).toEqual([]);
+    }
+  });
+
+  it("refuses conditions that point elsewhere: the offer shows its own terms", () => {
+    for (const text of ["※条件あり。詳しくはサイトをご確認ください。", "※割引は一定の条件を満たした場合に適用されます。", "※別途定める規約が適用されます。", "Conditions apply.", "Subject to our terms."]) {
+      expect(ruled(text), text).toContain("hidden_terms");
+    }
+    expect(ruled("{cycles}回分の割引です。条件はこのとおりで、いつでも解約できます。")).toEqual([]);
+    expect(lintCopy("条件ありの割引でしたか？")).toEqual([]); // an exit survey may ask
+  });
+
+  it("refuses 体質改善 and its siblings as health claims", () => {
+    for (const text of ["続けることで体質が改善していきます", "体質改善をサポート", "免疫力が上がる", "病気が治る", "若返ります"]) {
+      expect(rules(text), text).toContain("health_claim");
+    }
+    expect(lintCopy("体質に合わないと感じたら、お届けを止められます。")).toEqual([]);
+  });
+});
