@@ -134,7 +134,7 @@ it("says how long cancelling took in minutes and seconds, as a supervisor reads 
 });
 
 /** The page over `overall`, `groups` and `winback` as the tests above give them. */
-const render = async (o: { overall?: unknown; groups?: Record<string, unknown>; winback?: unknown } = {}) =>
+const render = async (o: { overall?: unknown; groups?: Record<string, unknown>; winback?: unknown; offers?: unknown[] } = {}) =>
   String(
     await MetricsPage({
       page: { lang: "ja", csrf: "x", operatorName: "主任", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-01" },
@@ -143,7 +143,7 @@ const render = async (o: { overall?: unknown; groups?: Record<string, unknown>; 
       winback: (o.winback ?? winback) as never,
       durableSaveDays: 30,
       reasons: [],
-      offers: [],
+      offers: (o.offers ?? []) as never,
     }),
   );
 const tableOf = (html: string, id: string) => html.slice(html.indexOf(`id="${id}"`)).split("</table>")[0]!;
@@ -231,17 +231,7 @@ const skipOffers = [
 
 it("names each offer row by the shop's title, what it does beside it, and marks a switched-off offer 「（停止中）」", async () => {
   const offers = { ...retention, groups: ["off_discount_20x2", "off_skip_next", "off_skip_ours"].map((key) => ({ ...group, key, accepted: 1 })) };
-  const html = String(
-    await MetricsPage({
-      page: { lang: "ja", csrf: "x", operatorName: "主任", supervisor: true, timeZone: "Asia/Tokyo", today: "2026-12-01" },
-      overall: retention as never,
-      groups: { week: retention, reason: retention, offer: offers, channel: retention, operator: retention } as never,
-      winback: winback as never,
-      durableSaveDays: 30,
-      reasons: [],
-      offers: skipOffers,
-    }),
-  );
+  const html = await render({ groups: { offer: offers }, offers: skipOffers });
   const names = [...tableOf(html, "table-offer").matchAll(/<th scope="row"[^>]*>(.*?)<\/th>/gs)].map((m) => m[1]!.replace(/<br\/?>/g, " / ").replace(/<[^>]+>/g, ""));
   // A title worded per plan ({discountedDeliveries}) is named by what the offer does.
   expect(names).toEqual(["20%オフ × 2回", "次回のお届けをスキップ（停止中）", "次回だけお休み（送料無料のまま） / 次回のお届けをスキップ"]);
