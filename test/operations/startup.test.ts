@@ -143,20 +143,21 @@ describe("DATABASE_URL", () => {
   });
 });
 
-describe("the secrets key at start", () => {
-  async function shopWithWebhook(name: string, key: string) {
-    mkdirSync(join(dir, name));
-    const url = `file:${join(dir, name, "shop.db")}`;
-    const db = await openDatabase(url, undefined, { checkpoints: false });
-    await migrateDatabase(db);
-    await db.client.execute("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')");
-    await db.client.execute({
-      sql: "INSERT INTO webhooks (tenant_id, id, url, events, secret, created_at, updated_at) VALUES ('ten_a', 'wh_1', 'https://example.com/h', '[]', ?, '2026-01-01', '2026-01-01')",
-      args: [await sealWebhookSecret(key, "ten_a", "wh_1", "whsec_abc")],
-    });
-    return { db, url, keyFile: join(dir, name, "secrets.key") };
-  }
+/** A migrated shop file in `dir` with one tenant and one webhook whose secret is sealed with `key`. */
+async function shopWithWebhook(name: string, key: string) {
+  mkdirSync(join(dir, name));
+  const url = `file:${join(dir, name, "shop.db")}`;
+  const db = await openDatabase(url, undefined, { checkpoints: false });
+  await migrateDatabase(db);
+  await db.client.execute("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')");
+  await db.client.execute({
+    sql: "INSERT INTO webhooks (tenant_id, id, url, events, secret, created_at, updated_at) VALUES ('ten_a', 'wh_1', 'https://example.com/h', '[]', ?, '2026-01-01', '2026-01-01')",
+    args: [await sealWebhookSecret(key, "ten_a", "wh_1", "whsec_abc")],
+  });
+  return { db, url, keyFile: join(dir, name, "secrets.key") };
+}
 
+describe("the secrets key at start", () => {
   it("a restore without secrets.key is refused, and no new key is created", async () => {
     const { db, url, keyFile } = await shopWithWebhook("restored", KEY);
     const source = nodeConfig({ DATABASE_URL: url }).secretsKeySource();
@@ -219,14 +220,7 @@ describe("backupDatabase (npm run backup)", () => {
 
 describe("the Worker's key check (KeyCheck)", () => {
   it("a database rotated away from the key in use is seen within KEY_RECHECK_MS, then the key put back the same way", async () => {
-    mkdirSync(join(dir, "keycheck"));
-    const db = await openDatabase(`file:${join(dir, "keycheck", "shop.db")}`, undefined, { checkpoints: false });
-    await migrateDatabase(db);
-    await db.client.execute("INSERT INTO tenants (id, name, created_at) VALUES ('ten_a', 'A', '2026-01-01')");
-    await db.client.execute({
-      sql: "INSERT INTO webhooks (tenant_id, id, url, events, secret, created_at, updated_at) VALUES ('ten_a', 'wh_1', 'https://example.com/h', '[]', ?, '2026-01-01', '2026-01-01')",
-      args: [await sealWebhookSecret(KEY, "ten_a", "wh_1", "whsec_abc")],
-    });
+    const { db } = await shopWithWebhook("keycheck", KEY);
     let now = 0;
     const logged: string[] = [];
     const check = new KeyCheck(() => now, (line) => logged.push(line));
