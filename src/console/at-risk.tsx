@@ -1,4 +1,5 @@
 import type { z } from "@hono/zod-openapi";
+import { karteHref } from "./format";
 import { Layout, type PageContext } from "./layout";
 import { writeDate } from "../platform/dates";
 import { formatMoney } from "../platform/numbers";
@@ -56,7 +57,7 @@ export function AtRiskPage(props: { page: PageContext; rows: AtRiskRow[]; plans:
                 return (
                   <tr data-subscription={r.subscriptionId}>
                     <th scope="row">
-                      <a href={`/console?customer=${encodeURIComponent(r.customerId)}&sub=${encodeURIComponent(r.subscriptionId)}`}>{plan?.customerName ?? r.customerId}</a>
+                      <a href={karteHref(r.customerId, r.subscriptionId)}>{plan?.customerName ?? r.customerId}</a>
                     </th>
                     <td>{plan?.productName ?? r.subscriptionId}</td>
                     <td class={`band ${r.band}`} data-band={r.band}>

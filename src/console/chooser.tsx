@@ -1,4 +1,5 @@
 import type { NameMatch } from "../customers/search";
+import { karteHref } from "./format";
 import { writeDate } from "../platform/dates";
 import { Layout, type PageContext } from "./layout";
 import { STATUS_LABELS, t, tf } from "./strings";
@@ -55,7 +56,7 @@ function ChooserPage(props: { page: PageContext; title: string; intro: string; m
           {matches.map((m) => (
             <tr>
               <th scope="row">
-                <a href={`/console?customer=${encodeURIComponent(m.id)}`}>
+                <a href={karteHref(m.id)}>
                   <span class="match-name">{m.name ?? m.id}</span>
                   {m.nameKana ? <span class="match-kana">（{m.nameKana}）</span> : null}
                 </a>

@@ -110,6 +110,11 @@ export const percent = (r: number | null) => (r === null ? "—" : r > 0 && r < 
 /** Free text someone else wrote, as an operator reads it: platform/openapi {@link asWritten} (the one helper, shared with the insights' quotes). */
 export { asWritten };
 
+/** The karte of `customerId` (its plan `subscriptionId` in focus, when given): the console's one link to it. */
+export function karteHref(customerId: string, subscriptionId?: string): string {
+  return `/console?customer=${encodeURIComponent(customerId)}${subscriptionId ? `&sub=${encodeURIComponent(subscriptionId)}` : ""}`;
+}
+
 /**
  * A cancellation reason in words: the shop's label (GET /v1/cancellation-reasons); for a code the
  * shop has since taken off its list — a cancellation, a flow or a metrics row recorded before — the

@@ -2,7 +2,7 @@ import { addCycles, cadenceText, firstOnSchedule } from "../platform/cadence";
 import type { Child } from "hono/jsx";
 import { Layout, type PageContext } from "./layout";
 import { planCallFor } from "./plan";
-import { asWritten, channelName, percent, reasonName, shareOf, when } from "./format";
+import { asWritten, channelName, karteHref, percent, reasonName, shareOf, when } from "./format";
 import { formatMoney, type Money } from "../platform/numbers";
 import { WinbackPanel, type KarteWinback } from "./winback";
 import { firstOpenDate, type ReactivationWindow } from "../plan-changes/rules";
@@ -715,7 +715,7 @@ export function ReactivationPage(props: {
 }) {
   const { page, sub } = props;
   const lang = page.lang;
-  const karte = `/console?customer=${encodeURIComponent(props.customerId)}&sub=${encodeURIComponent(sub.id)}`;
+  const karte = karteHref(props.customerId, sub.id);
   const restarted = restartedPlan(sub, props.comeback);
   return (
     <Layout page={page} title={t(lang, "confirmReactivationTitle")}>
@@ -1195,7 +1195,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
   const nbaPlan = nba?.subscriptionId ? (data.subscriptions.find((s) => s.id === nba.subscriptionId) ?? null) : null;
   const lookupPlan = data.lookup?.risk?.subscriptionId ?? nba?.subscriptionId ?? null;
   const greetingFits = focus === null || lookupPlan === null || lookupPlan === focus.id;
-  const back = `/console?customer=${encodeURIComponent(customer.id)}${focus ? `&sub=${encodeURIComponent(focus.id)}` : ""}${data.reason ? `&reason=${encodeURIComponent(data.reason)}` : ""}`;
+  const back = `${karteHref(customer.id, focus?.id)}${data.reason ? `&reason=${encodeURIComponent(data.reason)}` : ""}`;
   const hidden = (
     <>
       <input type="hidden" name="csrf" value={page.csrf} />
@@ -1238,7 +1238,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                   {nbaPlan && focus && nbaPlan.id !== focus.id ? (
                     <>
                       {" "}
-                      <a href={`/console?customer=${encodeURIComponent(customer.id)}&sub=${encodeURIComponent(nbaPlan.id)}`}>{t(lang, "openThatPlan")}</a>
+                      <a href={karteHref(customer.id, nbaPlan.id)}>{t(lang, "openThatPlan")}</a>
                     </>
                   ) : null}
                 </dd>
@@ -1312,7 +1312,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                 return (
                   <tr class={focus?.id === s.id ? "focus" : ""}>
                     <th scope="row">
-                      <a href={`/console?customer=${encodeURIComponent(customer.id)}&sub=${encodeURIComponent(s.id)}`} aria-current={focus?.id === s.id ? "true" : undefined}>
+                      <a href={karteHref(customer.id, s.id)} aria-current={focus?.id === s.id ? "true" : undefined}>
                         {s.product.name}
                       </a>{" "}
                       <small>{s.id}</small>

@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { karteHref } from "./format";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { DEMO_API_KEY, demoServed } from "../demo/seed";
 import { RetentionQuery, retentionMetricsOf, winbackMetricsOf } from "../metrics/routes";
@@ -541,7 +542,7 @@ export function consolePages(app: Fetcher) {
               <p>{t(lang, "noCustomerId")}</p>
               {asIdsAreWritten(by.customer) !== by.customer ? (
                 <p>
-                  <a href={`/console?customer=${encodeURIComponent(asIdsAreWritten(by.customer))}`}>{tf(lang, "searchAs", { id: asIdsAreWritten(by.customer) })}</a>
+                  <a href={karteHref(asIdsAreWritten(by.customer))}>{tf(lang, "searchAs", { id: asIdsAreWritten(by.customer) })}</a>
                 </p>
               ) : null}
             </>
@@ -1021,7 +1022,7 @@ export function consolePages(app: Fetcher) {
           <p>{t(lang, "noCustomer")}</p>
         )}
         <p>
-          <a href={`/console?customer=${encodeURIComponent(customer)}`}>{t(lang, "backToKarte")}</a>
+          <a href={karteHref(customer)}>{t(lang, "backToKarte")}</a>
         </p>
       </Layout>,
       step ? 200 : 404,

@@ -1,5 +1,5 @@
 import { Layout, type PageContext } from "./layout";
-import { percent, reasonName, when } from "./format";
+import { karteHref, percent, reasonName, when } from "./format";
 import { formatMoney, groupThousands } from "../platform/numbers";
 import { localDate, writeDate, writeDateSpan } from "../platform/dates";
 import { t, tf, type Lang } from "./strings";
@@ -135,7 +135,7 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
             {rows.map((r) => (
               <tr data-subscription={r.subscriptionId}>
                 <th scope="row">
-                  <a href={`/console?customer=${encodeURIComponent(r.customerId)}&sub=${encodeURIComponent(r.subscriptionId)}`}>{props.names.get(r.customerId) ?? r.customerId}</a>
+                  <a href={karteHref(r.customerId, r.subscriptionId)}>{props.names.get(r.customerId) ?? r.customerId}</a>
                 </th>
                 <td>{reason(r.reason)}</td>
                 <td>{canceledOn(r, page)}</td>
