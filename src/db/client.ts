@@ -1,6 +1,7 @@
 import type { Client, InValue } from "@libsql/client";
 import { sql } from "drizzle-orm";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { deferringWrites } from "./deferred-writes";
 import * as schema from "./schema";
 
 export type Orm = LibSQLDatabase<typeof schema>;
@@ -121,8 +122,13 @@ export type GroupCommit = {
 type Queued = { fn: (tx: Tx) => Promise<unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/**
+ * The Database over `client`. Without `group` (a libSQL server: the Worker, or Node given a server's
+ * URL) each write is a transaction of its own, whose writes can be held back to travel with its
+ * next statement (db/deferred-writes, TenantStore.later).
+ */
 export function createDatabase(client: Client, reads?: Pick<Database, "readRows" | "readFirst">, group?: GroupCommit, inWrite?: WriteStatements): Database {
-  const orm = drizzle(client, { schema });
+  const orm = drizzle(group ? client : deferringWrites(client), { schema });
   const health = writeHealth();
   return {
     orm,

@@ -172,7 +172,8 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
     const moved = discountMoved(row.activeDiscount, activeDiscount);
     const updated: SubscriptionRow = { ...row, ...after, activeDiscount, version: row.version + 1, updatedAt: at };
     // Only the columns that moved (a quantity change leaves the pause index's entry alone).
-    await s.run(updatePlan([...changedKeys(row, after, PLAN_COLUMNS), ...(moved ? (["activeDiscount"] as const) : []), "version", "updatedAt"]), {
+    // Neither write's count is read: on a libSQL server they travel with the next statement (s.later).
+    await s.later(updatePlan([...changedKeys(row, after, PLAN_COLUMNS), ...(moved ? (["activeDiscount"] as const) : []), "version", "updatedAt"]), {
       ...updated,
       "where.id": subscriptionId,
       "where.version": row.version, // belt and braces: never overwrite a newer version
@@ -188,7 +189,7 @@ export async function applyPlanChange(store: TenantStore, subscriptionId: string
       source: resumed || moved ? { ...ctx.source, ...(resumed ? { pauseEnded: resumed.note } : {}), ...(moved ? { discountMoved: moved } : {}) } : (ctx.source ?? null),
       createdAt: at,
     };
-    await s.run(INSERT_CHANGE, change);
+    await s.later(INSERT_CHANGE, change);
     const result = { subscription: toSubscription(updated), change: toChange({ ...change, tenantId: s.tenantId }) };
     await enqueueWebhookEvent(s, "subscription.changed", result, ctx.now, found.endpoints);
     // Skips and pauses are churn signals; any change moves the dates risk reads.

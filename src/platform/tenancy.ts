@@ -2,6 +2,7 @@ import { and, eq, fillPlaceholders, getTableColumns, getTableName, inArray, sql,
 import type { Client, InValue } from "@libsql/client";
 import { SQLiteAsyncDialect, type SQLiteColumn, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database, Queryable } from "../db/client";
+import { defersWrites } from "../db/deferred-writes";
 import {
   cancellationReasons,
   cancelFlows,
@@ -356,6 +357,20 @@ export class TenantStore {
     const { text, args } = this.fill(statement, values);
     if (this.db.inWrite && this.q !== this.db.orm) return this.db.inWrite.run(this.driver(), text, args);
     return (await this.driver().execute({ sql: text, args })).rowsAffected;
+  }
+
+  /**
+   * Runs a `prepared` write whose count no one reads. Inside a write on a libSQL server it is held
+   * back and sent with the transaction's next statement or its COMMIT (db/deferred-writes): one
+   * round trip for several writes. Elsewhere — the embedded file, where a statement costs no round
+   * trip, or outside a write — it runs now, as `run`. A failure rejects that next statement (or the
+   * commit) instead, and the write is rolled back whole all the same.
+   */
+  async later<V extends string>(statement: Prepared<V>, values: Record<V, unknown>): Promise<void> {
+    const driver = this.q === this.db.orm ? undefined : this.driver();
+    if (!defersWrites(driver)) return void (await this.run(statement, values));
+    const { text, args } = this.fill(statement, values);
+    driver.later({ sql: text, args });
   }
 
   private fill<V extends string>(statement: Prepared<V>, values: Record<V, unknown>) {

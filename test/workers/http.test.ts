@@ -3,6 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import type { ExecutionContext } from "hono";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createDatabase, type Database } from "../../src/db/client";
+import { defersWrites, deferringWrites } from "../../src/db/deferred-writes";
 import { addDays, localDate } from "../../src/platform/dates";
 import type { Scope } from "../../src/platform/env";
 import { runMaintenance } from "../../src/maintenance";
@@ -34,6 +35,37 @@ async function callsTo(url: string, fn: () => Promise<unknown>): Promise<number>
     globalThis.fetch = real;
   }
   return calls;
+}
+/**
+ * What the Worker sends sqld while `fn` runs: one entry per HTTP request, the statements it carries
+ * (each one's first two words), in order. The webhook dispatcher's look for due deliveries, which a
+ * write starts after its answer (`ctx.waitUntil`, src/worker.ts), is left out: it is not the request's.
+ */
+async function tripsTo(url: string, fn: () => Promise<unknown>): Promise<string[][]> {
+  const real = globalThis.fetch;
+  const bodies: Promise<string>[] = [];
+  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
+    if ((input instanceof Request ? input.url : String(input)).startsWith(url)) bodies.push(input instanceof Request ? input.clone().text() : Promise.resolve(String(init?.body ?? "")));
+    return real(input, init);
+  }) as typeof fetch;
+  try {
+    await fn();
+  } finally {
+    globalThis.fetch = real;
+  }
+  // Hrana over HTTP: a request's statements are `execute`s and `batch` steps, each with its SQL or
+  // the id of SQL stored earlier on the stream (`store_sql`).
+  type Stmt = { sql?: string; sql_id?: number };
+  type Body = { requests: { type: string; sql?: string; sql_id?: number; stmt?: Stmt; batch?: { steps: { stmt: Stmt }[] } }[] };
+  const stored = new Map<number, string>();
+  const words = (stmt: Stmt) => (stmt.sql ?? stored.get(stmt.sql_id!) ?? "?").replace(/\s+/g, " ").trim().split(" ").slice(0, 2).join(" ");
+  const trips = (await Promise.all(bodies)).map((text) =>
+    (JSON.parse(text) as Body).requests.flatMap((r) => {
+      if (r.type === "store_sql") stored.set(r.sql_id!, r.sql!);
+      return r.type === "execute" ? [words(r.stmt!)] : r.type === "batch" ? r.batch!.steps.map((step) => words(step.stmt)) : [];
+    }),
+  );
+  return trips.filter((sqls) => !sqls.includes('select "id"'));
 }
 let client: Client;
 let db: Database;
@@ -184,6 +216,31 @@ describe("round trips to sqld", () => {
     expect(await roundTrips(() => h.request("GET", "/v1/risk/at-risk?limit=5", { key: t.key }))).toBe(1);
   });
 
+  it("a plan change is four round trips: the key check, its read (with BEGIN), its writes together, the COMMIT", async () => {
+    const t = await h.tenant();
+    const c = uid("C");
+    const s = uid("S");
+    await h.request("PUT", `/v1/customers/${c}`, { key: t.key, body: customerBody() });
+    await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c) });
+    await h.request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity: 2 } });
+    await new Promise((r) => setTimeout(r, 300));
+    let res: Awaited<ReturnType<typeof h.request>> | undefined;
+    for (const quantity of [3, 1]) {
+      const trips = await tripsTo(sqldUrl, async () => (res = await h.request("POST", `/v1/subscriptions/${s}/quantity`, { key: t.key, body: { quantity } })));
+      expect(res!.status).toBe(200);
+      expect(res!.body.subscription.quantity).toBe(quantity);
+      // Before, each write was a request of its own: six in all.
+      expect(trips).toEqual([
+        ["SELECT k.id,"], // the key check
+        ["BEGIN IMMEDIATE", 'SELECT "subscriptions"."tenant_id",'], // BEGIN rides with the first statement
+        ['UPDATE "subscriptions"', 'INSERT INTO', 'UPDATE "risk_features"'],
+        ["COMMIT"],
+      ]);
+    }
+    const history = await h.request("GET", `/v1/subscriptions/${s}/changes`, { key: t.key });
+    expect(history.body.data.map((change: { after: { quantity: number } }) => change.after.quantity).slice(0, 3)).toEqual([1, 3, 2]);
+  });
+
   it("a caller at risk gets the next best action in the same single round trip", async () => {
     const t = await h.tenant();
     const c = uid("C");
@@ -201,6 +258,52 @@ describe("round trips to sqld", () => {
     expect(await roundTrips(async () => (res = await h.request("GET", "/v1/lookup?phone=09055550202", { key: t.key })))).toBe(1);
     expect(res!.body.risk.band).not.toBe("low");
     expect(res!.body.nextBestAction).toMatchObject({ subscriptionId: s, source: "offers" });
+  });
+});
+
+describe("writes held back on a libSQL server (db/deferred-writes)", () => {
+  const table = `held_${Date.now()}`;
+  let own: Client;
+  const tx = async () => {
+    const t = await deferringWrites(own).transaction("write");
+    if (!defersWrites(t)) throw new Error("not a deferring transaction");
+    return t;
+  };
+  const ids = async () => (await client.execute(`SELECT id FROM ${table} ORDER BY id`)).rows.map((r) => r.id);
+  beforeAll(async () => {
+    // Its fetch looked up at each call, so tripsTo sees its requests.
+    own = createClient({ url: sqldUrl, fetch: (input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init) });
+    await client.execute(`CREATE TABLE ${table} (id INTEGER PRIMARY KEY)`);
+  });
+  afterEach(async () => {
+    await client.execute(`DELETE FROM ${table}`);
+  });
+
+  it("travel with the next statement, in order: four writes and a read in three requests, then the COMMIT", async () => {
+    const t = await tx();
+    let seen: unknown;
+    const trips = await tripsTo(sqldUrl, async () => {
+      await t.execute(`INSERT INTO ${table} VALUES (1)`); // BEGIN and the first write
+      t.later({ sql: `INSERT INTO ${table} VALUES (?)`, args: [2] });
+      t.later({ sql: `INSERT INTO ${table} VALUES (?)`, args: [3] });
+      seen = (await t.execute(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n;
+      t.later({ sql: `INSERT INTO ${table} VALUES (?)`, args: [4] });
+      await t.commit();
+    });
+    expect(seen).toBe(3);
+    expect(trips.map((sqls) => sqls.length)).toEqual([2, 3, 1, 1]); // BEGIN and 1; 2, 3 and the read; 4; COMMIT
+    expect(await ids()).toEqual([1, 2, 3, 4]);
+  });
+
+  it("a held write that fails fails the statement it travelled with, and the rollback takes everything back", async () => {
+    const t = await tx();
+    await t.execute(`INSERT INTO ${table} VALUES (1)`);
+    t.later({ sql: `INSERT INTO ${table} VALUES (?)`, args: [2] });
+    t.later({ sql: `INSERT INTO ${table} VALUES (?)`, args: [1] }); // the primary key again
+    t.later({ sql: `INSERT INTO ${table} VALUES (?)`, args: [3] });
+    await expect(t.commit()).rejects.toThrow(/UNIQUE|constraint/i);
+    await t.rollback();
+    expect(await ids()).toEqual([]);
   });
 });
 
