@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { KANJI_DIGITS, maskAddresses } from "./address";
+import { maskHandles } from "./handles";
 import { maskNames } from "./person-names";
 import { isSupportedCountry, PhoneNumber, type CountryCode, type E164Number } from "libphonenumber-js/core";
 import { findPhoneNumbersInText, parsePhoneNumberFromString, type NumberFound } from "libphonenumber-js/max";
@@ -384,7 +385,8 @@ function luhn(digits: string): boolean {
 
 /**
  * Free text with the personal data a customer may have typed masked, each replaced by 〔…〕:
- * e-mail addresses, URLs, payment card numbers (13–19 digits passing the Luhn
+ * e-mail addresses, URLs, contact handles (a LINE ID or an account after its service's name, a
+ * bare @handle: platform/handles, 〔ID〕), payment card numbers (13–19 digits passing the Luhn
  * check), phone numbers (found by libphonenumber, any Japanese form, full-width or in kanji
  * numerals included: findPhoneNumbers; a number without its country
  * code in `region`'s numbering, the shop's `country`), postal codes, street
@@ -394,7 +396,7 @@ function luhn(digits: string): boolean {
  * dictionary loads on Workers.
  */
 export function maskPersonalData(text: string, names: readonly string[] = [], region: PhoneRegion = DEFAULT_PHONE_REGION): string {
-  let s = maskEmails(text.normalize("NFKC")).replace(URL_IN_TEXT, "〔URL〕");
+  let s = maskHandles(maskEmails(text.normalize("NFKC")).replace(URL_IN_TEXT, "〔URL〕"));
   // Before the phone numbers: libphonenumber may read part of a card number as one.
   s = s.replace(CARD_IN_TEXT, (run) => (luhn(run.replace(/\D/g, "")) ? "〔カード番号〕" : run));
   // In the shop's country's numbering, as the customer sync reads numbers (a US shop's `415-555-0132`).
