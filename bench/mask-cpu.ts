@@ -10,6 +10,8 @@ import { maskPersonalData } from "../src/platform/phone";
 
 const budget = Number(process.env.MASK_CPU_MS ?? 400);
 const prose = "配送の頻度が多すぎて冷蔵庫に入りきらず、毎回余ってしまうので解約を考えています。";
+/** "1、2、3、…" (or with spaces) counted on until 2,000 characters. */
+const counting = (separator: string) => Array.from({ length: 600 }, (_, i) => i + 1).join(separator).slice(0, 2000);
 const texts: [string, string][] = [
   ["prose, phone + e-mail (≈120 ch)", `${prose}連絡は090-1234-5678かhanako.yamada@example.jpまでお願いします。山田です。`],
   ["prose, address + postal (≈150 ch)", `${prose}引っ越しました。新住所は〒150-0001 東京都渋谷区神宮前一丁目2番3号 ハイツ101です。鈴木様によろしく。`],
@@ -31,6 +33,21 @@ const texts: [string, string][] = [
   ["e-mail-ish a@a.a", "a@a.".repeat(500)],
   ["+ digits", "+1 ".repeat(666)],
   ["card-ish 4 4 4", "4 ".repeat(1000)],
+  ['"1 2 3 4 5 "×200', "1 2 3 4 5 ".repeat(200)],
+  ["counting 1、2、3、… to 2,000 ch", counting("、")],
+  ["counting 1 2 3 … to 2,000 ch", counting(" ")],
+  ['"12 "×666', "12 ".repeat(666)],
+  ['"1. "×666', "1. ".repeat(666)],
+  ['"1."×1000', "1.".repeat(1000)],
+  ['"1 ("×666', "1 (".repeat(666)],
+  ['"(1)"×666', "(1)".repeat(666)],
+  ['"1/"×1000', "1/".repeat(1000)],
+  ['"1 2 3 4 5 6 7 8 9 0。"×100', "1 2 3 4 5 6 7 8 9 0。".repeat(100)],
+  ['"1. 2. 3. … 10。"×65', "1. 2. 3. 4. 5. 6. 7. 8. 9. 10。".repeat(65)],
+  ["kanji 一 二 三 ×", "一 二 三 ".repeat(333)],
+  ["kanji 〇九〇の一二三四の五六七八 ×", "〇九〇の一二三四の五六七八、".repeat(143)],
+  ["@handles @abcd ×", "@abcd ".repeat(333)],
+  ["LINE ID: labels ×", "LINE ID: ".repeat(222)],
   ["blank lines", "\n".repeat(2000)],
   ["spaces", " ".repeat(2000)],
 ];

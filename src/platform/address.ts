@@ -16,7 +16,8 @@
  * Formulas: the Japan Post address conventions (住所の表記, 丁目・番地・号); the rules are ours.
  */
 
-const DIGIT: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+/** Kanji numerals written digit by digit (〇 and 零 are zero); phone numbers are read with them too (platform/phone). */
+export const KANJI_DIGITS: Record<string, number> = { 〇: 0, 零: 0, 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 const UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 const NUMERAL = "[〇零一二三四五六七八九十百千]+";
 /** What follows a number that is part of the street address. */
@@ -26,13 +27,13 @@ const BLOCK_SUFFIX = "(?=丁目|番地|番|号|の|-|$)";
 export function kanjiNumber(text: string): number | null {
   if (text.length === 0) return null;
   // Positional digits only (一〇二 = 102), as in addresses written vertically.
-  if ([...text].every((ch) => ch in DIGIT)) return Number([...text].map((ch) => DIGIT[ch]).join(""));
+  if ([...text].every((ch) => ch in KANJI_DIGITS)) return Number([...text].map((ch) => KANJI_DIGITS[ch]).join(""));
   let total = 0;
   let digit: number | null = null;
   for (const ch of text) {
-    if (ch in DIGIT) {
+    if (ch in KANJI_DIGITS) {
       if (digit !== null) return null; // two digits in a row inside a 十/百 form: not a numeral
-      digit = DIGIT[ch]!;
+      digit = KANJI_DIGITS[ch]!;
     } else if (ch in UNIT) {
       total += (digit ?? 1) * UNIT[ch]!;
       digit = null;

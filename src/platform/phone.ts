@@ -4,10 +4,11 @@
  * is stored, searched and matched in exactly one form.
  */
 import { z } from "@hono/zod-openapi";
-import { maskAddresses } from "./address";
+import { KANJI_DIGITS, maskAddresses } from "./address";
+import { maskHandles } from "./handles";
 import { maskNames } from "./person-names";
 import { isSupportedCountry, PhoneNumber, type CountryCode, type E164Number } from "libphonenumber-js/core";
-import { findPhoneNumbersInText, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { findPhoneNumbersInText, parsePhoneNumberFromString, type NumberFound } from "libphonenumber-js/max";
 import metadata from "libphonenumber-js/metadata.max.json";
 
 /** A phone number as stored: E.164, and the extension apart (digits), if one was given. */
@@ -279,7 +280,7 @@ const TAIL = 32;
 export function phoneNumberWindows(text: string): { start: number; end: number }[] {
   const windows: { start: number; end: number }[] = [];
   for (const run of text.matchAll(DIGIT_RUN)) {
-    if ((run[0].match(DIGIT)?.length ?? 0) < SHORTEST_NUMBER) continue;
+    if (count(run[0], DIGIT) < SHORTEST_NUMBER) continue;
     const start = Math.max(0, run.index - LEAD);
     const end = Math.min(text.length, run.index + run[0].length + TAIL);
     const last = windows.at(-1);
@@ -287,6 +288,85 @@ export function phoneNumberWindows(text: string): { start: number; end: number }
     else windows.push({ start, end });
   }
   return windows;
+}
+
+const count = (text: string, pattern: RegExp) => text.match(pattern)?.length ?? 0;
+
+/** Kanji numerals written digit by digit, and ○, which people type for 〇. */
+const KANJI_DIGIT = /[〇○零一二三四五六七八九]/gu;
+/**
+ * Marks people put between a number's groups that libphonenumber does not read as its
+ * punctuation (〇九〇の一二三四の五六七八, 090・1234・5678, 090、1234、5678): read as a space. Not the
+ * comma (12,345,678円 is a price) nor 〜 (10〜20個 is a range).
+ */
+const GROUP_MARK = /(?<=\p{Nd} ?)[、・_の](?= ?\p{Nd})/gu;
+
+/**
+ * `text` as the phone finder is to read it, character for character (every replacement is one
+ * UTF-16 unit for one, so a number found in it is masked at the same offsets in `text`): kanji
+ * numerals as ASCII digits (〇九〇 → 090) and GROUP_MARK as a space. Whether the digits make a
+ * number is then libphonenumber's call, as for any other: 二か月に一回, 三箱, 一二か月 hold too few
+ * digits to be one, 二〇二六年 is no number.
+ */
+export function phoneReading(text: string): string {
+  return text.replace(KANJI_DIGIT, (digit) => (digit === "○" ? "0" : String(KANJI_DIGITS[digit]))).replace(GROUP_MARK, " ");
+}
+
+/**
+ * The most blocks (digits between punctuation) the finder reads as one candidate: 1 and 20 more
+ * (its digitBlockLimit, 17 national digits and 3 of a country code). A run with more is a list or
+ * a texture, which the finder reads in 21-block slices, each too long to be a number, then tries
+ * again split at its spaces, slashes, dots and brackets, one parse (≈ 15–20 µs) a piece:
+ * "1 2 3 4 5 …" cost ≈ 15 ms a 2,000-character comment, "1. 1. 1. …" ≈ 30 ms (bench/mask-cpu.ts).
+ */
+const CANDIDATE_BLOCKS = 21;
+const BLOCK = /\p{Nd}+/gu;
+/** A run's tokens, between spaces and slashes (where lists of numbers part). */
+const TOKEN = /[^\s/]+/gu;
+
+const DIGITS_SPACES_DOTS = /^[\d .]+$/u;
+const SPACE_OR_DOT = /[ .]/gu;
+
+/**
+ * True for a run of digits, spaces and dots ("1 2 3 4 5 6 7 8 9 0", "1. 2. 3. … 10") whose every
+ * piece the finder tries apart when the whole is no number — between spaces, and between dots
+ * when it has dots (its inner matches) — has too few digits to be one.
+ */
+function triedInVain(run: string): boolean {
+  const short = (pieces: string[]) => pieces.every((piece) => count(piece, DIGIT) < SHORTEST_NUMBER);
+  return DIGITS_SPACES_DOTS.test(run) && short(run.split(" ")) && (!run.includes(".") || short(run.split(".")));
+}
+
+/**
+ * `reading` as the finder is to read it, in the same length, without the work that cannot find
+ * a number:
+ * - A run of more than CANDIDATE_BLOCKS blocks is read as its tokens: a token too short to be a
+ *   number (fewer than SHORTEST_NUMBER digits) or too long to be one (more blocks than a
+ *   candidate) is blanked, line breaks for its characters, which the finder does not join. A
+ *   number in such a run is a token of it (090-1234-5678 in a list of them, as the finder finds
+ *   it); one written across spaces inside a texture of digits is not found there (the finder
+ *   found it only where its 21-block slices happened to start at it).
+ * - A shorter run whose pieces the finder would try in vain (triedInVain) is read with hyphens for
+ *   its spaces and dots: the finder reads the whole run as a number (0 9 0 1 2 3 4 5 6 7 8 is
+ *   one) and, failing that, no longer tries each piece, none of which can be one.
+ */
+function withoutTextures(reading: string): string {
+  return reading.replace(DIGIT_RUN, (run) => {
+    if (count(run, BLOCK) <= CANDIDATE_BLOCKS) return triedInVain(run) ? run.replace(SPACE_OR_DOT, "-") : run;
+    return run.replace(TOKEN, (token) => (count(token, DIGIT) >= SHORTEST_NUMBER && count(token, BLOCK) <= CANDIDATE_BLOCKS ? token : "\n".repeat(token.length)));
+  });
+}
+
+/**
+ * The phone numbers in `text` (NFKC-normalised), as libphonenumber's finder finds them in
+ * `region`'s numbering: in its phoneReading, within phoneNumberWindows, long runs read as their
+ * tokens (withoutTextures). Offsets are `text`'s.
+ */
+export function findPhoneNumbers(text: string, region: CountryCode): NumberFound[] {
+  const reading = withoutTextures(phoneReading(text));
+  return phoneNumberWindows(reading).flatMap(({ start, end }) =>
+    findPhoneNumbersInText(reading.slice(start, end), region).map((found) => ({ ...found, startsAt: start + found.startsAt, endsAt: start + found.endsAt })),
+  );
 }
 
 /** 13–19 digits, maybe grouped by spaces or hyphens (4111 1111 1111 1111): a payment card's length (ISO/IEC 7812). */
@@ -305,8 +385,10 @@ function luhn(digits: string): boolean {
 
 /**
  * Free text with the personal data a customer may have typed masked, each replaced by 〔…〕:
- * e-mail addresses, URLs, payment card numbers (13–19 digits passing the Luhn check), phone
- * numbers (found by libphonenumber, any Japanese form, full-width included; a number without its country
+ * e-mail addresses, URLs, contact handles (a LINE ID or an account after its service's name, a
+ * bare @handle: platform/handles, 〔ID〕), payment card numbers (13–19 digits passing the Luhn
+ * check), phone numbers (found by libphonenumber, any Japanese form, full-width or in kanji
+ * numerals included: findPhoneNumbers; a number without its country
  * code in `region`'s numbering, the shop's `country`), postal codes, street
  * addresses with their block numbers (platform/address maskAddresses); any of `names` (e.g. the
  * customer's own family and given names); and anyone's name written as names are written (山田です。,
@@ -314,14 +396,12 @@ function luhn(digits: string): boolean {
  * dictionary loads on Workers.
  */
 export function maskPersonalData(text: string, names: readonly string[] = [], region: PhoneRegion = DEFAULT_PHONE_REGION): string {
-  let s = maskEmails(text.normalize("NFKC")).replace(URL_IN_TEXT, "〔URL〕");
+  let s = maskHandles(maskEmails(text.normalize("NFKC")).replace(URL_IN_TEXT, "〔URL〕"));
   // Before the phone numbers: libphonenumber may read part of a card number as one.
   s = s.replace(CARD_IN_TEXT, (run) => (luhn(run.replace(/\D/g, "")) ? "〔カード番号〕" : run));
   // In the shop's country's numbering, as the customer sync reads numbers (a US shop's `415-555-0132`).
   const country = (isPhoneRegion(region) ? region : DEFAULT_PHONE_REGION) as CountryCode;
-  for (const { start, end } of phoneNumberWindows(s).reverse()) {
-    for (const found of findPhoneNumbersInText(s.slice(start, end), country).reverse()) s = s.slice(0, start + found.startsAt) + "〔電話番号〕" + s.slice(start + found.endsAt);
-  }
+  for (const found of findPhoneNumbers(s, country).reverse()) s = s.slice(0, found.startsAt) + "〔電話番号〕" + s.slice(found.endsAt);
   s = maskAddresses(s.replace(POSTAL_CODE, "〔郵便番号〕"));
   for (const n of names) if (n.trim().length >= 2) s = s.split(n.trim()).join("〔氏名〕");
   return maskNames(s);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { themes } from "../../src/insights/themes";
+import { maskHandles } from "../../src/platform/handles";
 import { maskPersonalData } from "../../src/platform/phone";
 import { seededRng } from "../../src/platform/random";
 import { DEMO_COMMENTS } from "../fixtures/cancel-comments";
@@ -31,7 +32,8 @@ describe("what leaving customers wrote", () => {
     const pieces = ["a", "jp", "あ", "東", "@", ".", "+", "_", "-", " ", "、", "hanako", "example"];
     for (let i = 0; i < 2000; i++) {
       const text = Array.from({ length: 1 + Math.floor(rng() * 40) }, () => pieces[Math.floor(rng() * pieces.length)]!).join("");
-      expect(maskPersonalData(text), text).toBe(text.replace(reference, "〔メール〕"));
+      // An @handle the addresses leave standing is a handle (platform/handles), masked after them.
+      expect(maskPersonalData(text), text).toBe(maskHandles(text.replace(reference, "〔メール〕")));
     }
     // Letters run together with an address: the 64 before the @ go with it, the prose before them stays.
     expect(maskPersonalData(`${"東".repeat(1000)}hanako@example.jp`)).toBe(`${"東".repeat(1000 - 58)}〔メール〕`);
@@ -42,6 +44,13 @@ describe("what leaving customers wrote", () => {
     expect(maskPersonalData(comment, [], "US")).toBe("Too pricey. Call me at 〔電話番号〕 after 6pm");
     // A Japanese shop reads no phone number there (it is none of Japan's numbering).
     expect(maskPersonalData(comment)).not.toContain("〔電話番号〕");
+  });
+
+  it("masks a number written in kanji numerals and a LINE ID, and keeps counts written in kanji", () => {
+    expect(maskPersonalData("二か月に一回で十分です。電話は〇九〇の一二三四の五六七八、LINE ID: tsuzuku_taro へ")).toBe("二か月に一回で十分です。電話は〔電話番号〕、LINE ID: 〔ID〕 へ");
+    const t = themes([maskPersonalData("三箱余っています。インスタ @hanako_y"), maskPersonalData("三箱余る。連絡は〇三の一二三四の五六七八")]);
+    expect(t.terms.map((x) => x.text)).not.toContain("ID");
+    expect(t.terms.flatMap((x) => x.examples).join("")).not.toMatch(/hanako|〇三/u);
   });
 
   it("masks payment card numbers and street addresses, and leaves places and numbers that identify no one", () => {
