@@ -204,6 +204,21 @@ export async function listen(fetch: (req: Request) => Response | Promise<Respons
 }
 
 /**
+ * The win-back candidates' pages 1–100 (fewer on a small tenant) of the API at `url`, walked once
+ * by their cursors: the paths the win-back benches read again, or in turn.
+ */
+export async function candidatePages(url: string, headers: Record<string, string>): Promise<string[]> {
+  const pages = ["/v1/winback/candidates?limit=20"];
+  for (let i = 1; i < 100; i++) {
+    const res: Response = await fetch(`${url}${pages[i - 1]}`, { headers });
+    const next = ((await res.json()) as { nextCursor: string | null }).nextCursor;
+    if (!next) break;
+    pages.push(`/v1/winback/candidates?limit=20&cursor=${next}`);
+  }
+  return pages;
+}
+
+/**
  * The floors every bench compares with, served apart from the API: `/floor/json`, a bare Hono JSON
  * route (what any request through `fetch` costs at least), and `/floor/query/:id`, one raw indexed
  * libSQL query through the client (a subscription of `tenantId` by id) — the raw-query floor.
