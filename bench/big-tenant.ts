@@ -195,6 +195,15 @@ export async function openBigTenant(path: string, subscriptionCount = 1_000_000)
   return { db, subscriptions: subscriptionCount, customers: customerCount, seededSeconds: (Date.now() - started) / 1000 };
 }
 
+/**
+ * Indices spread deterministically over [0, n) (a multiplicative hash of a counter of its own), so a
+ * bench reads rows across the whole tenant, not a few the page cache holds.
+ */
+export function spreader(): (n: number) => number {
+  let k = 0;
+  return (n) => Math.floor((((k++ * 2_654_435_761) % 4_294_967_296) / 4_294_967_296) * n);
+}
+
 /** Serves `fetch` on a free loopback port (the benches' API and floor servers). */
 export async function listen(fetch: (req: Request) => Response | Promise<Response>) {
   const server = serve({ fetch, port: 0, hostname: "127.0.0.1" });
