@@ -195,12 +195,36 @@ export async function openBigTenant(path: string, subscriptionCount = 1_000_000)
   return { db, subscriptions: subscriptionCount, customers: customerCount, seededSeconds: (Date.now() - started) / 1000 };
 }
 
+/**
+ * Indices spread deterministically over [0, n) (a multiplicative hash of a counter of its own), so a
+ * bench reads rows across the whole tenant, not a few the page cache holds.
+ */
+export function spreader(): (n: number) => number {
+  let k = 0;
+  return (n) => Math.floor((((k++ * 2_654_435_761) % 4_294_967_296) / 4_294_967_296) * n);
+}
+
 /** Serves `fetch` on a free loopback port (the benches' API and floor servers). */
 export async function listen(fetch: (req: Request) => Response | Promise<Response>) {
   const server = serve({ fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise((r) => server.once("listening", r));
   const address = server.address();
   return { server, url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}` };
+}
+
+/**
+ * The win-back candidates' pages 1–100 (fewer on a small tenant) of the API at `url`, walked once
+ * by their cursors: the paths the win-back benches read again, or in turn.
+ */
+export async function candidatePages(url: string, headers: Record<string, string>): Promise<string[]> {
+  const pages = ["/v1/winback/candidates?limit=20"];
+  for (let i = 1; i < 100; i++) {
+    const res: Response = await fetch(`${url}${pages[i - 1]}`, { headers });
+    const next = ((await res.json()) as { nextCursor: string | null }).nextCursor;
+    if (!next) break;
+    pages.push(`/v1/winback/candidates?limit=20&cursor=${next}`);
+  }
+  return pages;
 }
 
 /**

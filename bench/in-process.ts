@@ -7,7 +7,7 @@
  */
 import { createApp } from "../src/app";
 import { rateLimitConfigFromEnv } from "../src/platform/rate-limit";
-import { BIG_API_KEY, benchFloors, BIG_TENANT_ID, bigSubscriptionId, openBigTenant } from "./big-tenant";
+import { BIG_API_KEY, benchFloors, BIG_TENANT_ID, bigSubscriptionId, openBigTenant, spreader } from "./big-tenant";
 
 type Fetcher = { fetch: (r: Request, env?: unknown) => Response | Promise<Response> };
 /** What the Node adapter hands the app as `env`: the client's address, so the failed-auth limiter runs as it does behind a socket. */
@@ -30,9 +30,7 @@ export async function inProcess(big: number) {
   };
   /** A GET's JSON answer. */
   const json = async <T>(path: string) => (await (await api.fetch(new Request(`http://bench${path}`, { headers }))).json()) as T;
-  let k = 0;
-  /** Ids spread deterministically over [0, n). */
-  const spread = (n: number) => Math.floor((((k++ * 2_654_435_761) % 4_294_967_296) / 4_294_967_296) * n);
+  const spread = spreader();
   const floor: Scenario = ["floor: one raw indexed query", () => get(floors, `/floor/query/${bigSubscriptionId(spread(big))}`)];
   /** A bare Hono route answering a constant JSON: what any request through `fetch` costs at least. */
   const bare: Scenario = ["floor: bare Hono JSON route", () => get(floors, "/floor/json")];

@@ -6,20 +6,14 @@
 import { Session } from "node:inspector/promises";
 import { writeFileSync } from "node:fs";
 import { createApp } from "../src/app";
-import { BIG_API_KEY, listen, openBigTenant } from "./big-tenant";
+import { BIG_API_KEY, candidatePages, listen, openBigTenant } from "./big-tenant";
 import { runLoad, stopLoad, type LoadRequest } from "./load";
 
 const big = await openBigTenant("data/bench-1000000.db", 1_000_000);
 const api = createApp(() => ({ db: big.db, now: () => new Date(), secretsKey: "bench-secrets-key-0123456789abcdef-012345" }));
 const server = await listen(api.fetch);
 const headers = { authorization: `Bearer ${BIG_API_KEY}` };
-const pages = ["/v1/winback/candidates?limit=20"];
-for (let i = 1; i < 100; i++) {
-  const res: Response = await fetch(`${server.url}${pages[i - 1]}`, { headers });
-  const next = ((await res.json()) as { nextCursor: string | null }).nextCursor;
-  if (!next) break;
-  pages.push(`/v1/winback/candidates?limit=20&cursor=${next}`);
-}
+const pages = await candidatePages(server.url, headers);
 // WINBACK_PROF_PAGE=1 (or 51): that page read again and again (a re-read), else pages 1–100 in turn.
 const only = process.env.WINBACK_PROF_PAGE ? [pages[Number(process.env.WINBACK_PROF_PAGE) - 1]!] : pages;
 const requests = only.map((p): LoadRequest => ["GET", p]);

@@ -11,7 +11,7 @@
 import { constants, PerformanceObserver } from "node:perf_hooks";
 import { createApp } from "../src/app";
 import { candidatesPageReads } from "../src/winback/candidates";
-import { BIG_API_KEY, benchFloors, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant } from "./big-tenant";
+import { BIG_API_KEY, candidatePages, benchFloors, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant, spreader } from "./big-tenant";
 import { runLoad, stopLoad, type LoadRequest } from "./load";
 
 const BIG = Number(process.env.BENCH_SUBSCRIPTIONS ?? 1_000_000);
@@ -27,17 +27,10 @@ const headers = { authorization: `Bearer ${BIG_API_KEY}` };
 
 // Pages 1–100: the first and page 51 read again and again (answered from the remembered page), and
 // all in turn (more than the 64 the list remembers: each built, as a first read is).
-const pages = ["/v1/winback/candidates?limit=20"];
-for (let i = 1; i < 100; i++) {
-  const res: Response = await fetch(`${apiServer.url}${pages[i - 1]}`, { headers });
-  const next = ((await res.json()) as { nextCursor: string | null }).nextCursor;
-  if (!next) break;
-  pages.push(`/v1/winback/candidates?limit=20&cursor=${next}`);
-}
-let k = 0;
-const spread = () => Math.floor((((k++ * 2_654_435_761) % 4_294_967_296) / 4_294_967_296) * BIG);
+const pages = await candidatePages(apiServer.url, headers);
+const spread = spreader();
 const scenarios: [string, string, LoadRequest[]][] = [
-  ["floor: one raw indexed query", floorServer.url, Array.from({ length: 5_000 }, () => ["GET", `/floor/query/${bigSubscriptionId(spread())}`] as LoadRequest)],
+  ["floor: one raw indexed query", floorServer.url, Array.from({ length: 5_000 }, () => ["GET", `/floor/query/${bigSubscriptionId(spread(BIG))}`] as LoadRequest)],
   ["candidates limit=1", apiServer.url, [["GET", "/v1/winback/candidates?limit=1"]]],
   ["candidates first page", apiServer.url, [["GET", pages[0]!]]],
   [`candidates page ${Math.min(51, pages.length)}`, apiServer.url, [["GET", pages[Math.min(50, pages.length - 1)]!]]],

@@ -13,7 +13,7 @@
 import { createApp } from "../src/app";
 import { candidatesPageReads } from "../src/winback/candidates";
 import { decideAllComebacks } from "../src/winback/decide";
-import { BIG_API_KEY, benchFloors, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant } from "./big-tenant";
+import { BIG_API_KEY, candidatePages, benchFloors, BIG_TENANT_ID, bigSubscriptionId, listen, openBigTenant, spreader } from "./big-tenant";
 import { runLoad, stopLoad, type LoadRequest } from "./load";
 import { prepareWinbacks } from "./winback-seed";
 
@@ -44,18 +44,11 @@ const headers = { authorization: `Bearer ${BIG_API_KEY}` };
 // (`RememberedPages`; the statement still runs). Pages 1–100 in turn are more than the 64 it
 // remembers, so each is built as a first read is (a page never read, or read after one of its rows
 // changed). The table says which each scenario measured.
-const pages = ["/v1/winback/candidates?limit=20"];
-for (let i = 1; i < 100; i++) {
-  const res: Response = await fetch(`${apiServer.url}${pages[i - 1]}`, { headers });
-  const next = ((await res.json()) as { nextCursor: string | null }).nextCursor;
-  if (!next) break;
-  pages.push(`/v1/winback/candidates?limit=20&cursor=${next}`);
-}
+const pages = await candidatePages(apiServer.url, headers);
 const deep = Math.min(DEEP_PAGE, pages.length - 1);
 
-let k = 0;
-const spread = () => Math.floor((((k++ * 2_654_435_761) % 4_294_967_296) / 4_294_967_296) * BIG);
-const floorIds: LoadRequest[] = Array.from({ length: 5_000 }, () => ["GET", `/floor/query/${bigSubscriptionId(spread())}`]);
+const spread = spreader();
+const floorIds: LoadRequest[] = Array.from({ length: 5_000 }, () => ["GET", `/floor/query/${bigSubscriptionId(spread(BIG))}`]);
 const scenarios: [string, string, LoadRequest[]][] = [
   ["floor: one raw indexed query", floorServer.url, floorIds],
   ["GET /v1/winback/candidates (first page, re-read)", apiServer.url, [["GET", pages[0]!]]],

@@ -1,10 +1,9 @@
 import type { z } from "@hono/zod-openapi";
-import { karteHref } from "./format";
 import { Layout, type PageContext } from "./layout";
 import { writeDate } from "../platform/dates";
 import { formatMoney } from "../platform/numbers";
 import { bandName, t, tf } from "./strings";
-import { DriverList, PageLinks } from "./list-parts";
+import { CustomerCell, DriverList, ListTable, PageLinks } from "./list-parts";
 import type { Risk, RiskBand } from "../risk/schemas";
 
 /** A row of GET /v1/risk/at-risk (risk/repository `atRiskPageJson`), drivers labelled in the page's language. */
@@ -39,41 +38,25 @@ export function AtRiskPage(props: { page: PageContext; rows: AtRiskRow[]; plans:
       {rows.length === 0 ? (
         <p>{t(lang, "noneAtRisk")}</p>
       ) : (
-        <div class="scroll">
-          <table class="at-risk-list">
-            <thead>
-              <tr>
-                <th scope="col">{t(lang, "customer")}</th>
-                <th scope="col">{t(lang, "plan")}</th>
-                <th scope="col">{t(lang, "riskScore")}</th>
-                <th scope="col">{t(lang, "revenueAtRisk")}</th>
-                <th scope="col">{t(lang, "drivers")}</th>
-                <th scope="col">{t(lang, "nextDelivery")}</th>
+        <ListTable lang={lang} class="at-risk-list" columns={["customer", "plan", "riskScore", "revenueAtRisk", "drivers", "nextDelivery"]}>
+          {rows.map((r) => {
+            const plan = props.plans.get(r.subscriptionId);
+            return (
+              <tr data-subscription={r.subscriptionId}>
+                <CustomerCell customerId={r.customerId} subscriptionId={r.subscriptionId} name={plan?.customerName} />
+                <td>{plan?.productName ?? r.subscriptionId}</td>
+                <td class={`band ${r.band}`} data-band={r.band}>
+                  {lang === "ja" ? `${bandName(r.band, lang)}（${r.score}）` : `${bandName(r.band, lang)} (${r.score})`}
+                </td>
+                <td>{formatMoney(r.revenueAtRisk, lang)}</td>
+                <td>
+                  <DriverList lang={lang} drivers={r.drivers} of="risk" />
+                </td>
+                <td>{plan?.nextDeliveryOn ? writeDate(plan.nextDeliveryOn, lang, "short", page.today) : t(lang, "noNextDelivery")}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => {
-                const plan = props.plans.get(r.subscriptionId);
-                return (
-                  <tr data-subscription={r.subscriptionId}>
-                    <th scope="row">
-                      <a href={karteHref(r.customerId, r.subscriptionId)}>{plan?.customerName ?? r.customerId}</a>
-                    </th>
-                    <td>{plan?.productName ?? r.subscriptionId}</td>
-                    <td class={`band ${r.band}`} data-band={r.band}>
-                      {lang === "ja" ? `${bandName(r.band, lang)}（${r.score}）` : `${bandName(r.band, lang)} (${r.score})`}
-                    </td>
-                    <td>{formatMoney(r.revenueAtRisk, lang)}</td>
-                    <td>
-                      <DriverList lang={lang} drivers={r.drivers} of="risk" />
-                    </td>
-                    <td>{plan?.nextDeliveryOn ? writeDate(plan.nextDeliveryOn, lang, "short", page.today) : t(lang, "noNextDelivery")}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </ListTable>
       )}
       <PageLinks lang={lang} first={props.first} nextCursor={props.nextCursor} href={listHref} />
     </Layout>

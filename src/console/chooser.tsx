@@ -3,6 +3,7 @@ import { karteHref } from "./format";
 import { writeDate } from "../platform/dates";
 import { Layout, type PageContext } from "./layout";
 import { STATUS_LABELS, t, tf } from "./strings";
+import { ListTable } from "./list-parts";
 
 /**
  * The customers a name search found, as a chooser an operator reads at a glance on a call: each
@@ -42,47 +43,35 @@ function ChooserPage(props: { page: PageContext; title: string; intro: string; m
           {t(lang, "nameMore")}
         </p>
       ) : null}
-      <div class="scroll">
-      <table class="name-matches">
-        <thead>
+      <ListTable lang={lang} class="name-matches" columns={["colName", "colPhone", "colPlace", "colPlans"]}>
+        {matches.map((m) => (
           <tr>
-            <th scope="col">{t(lang, "colName")}</th>
-            <th scope="col">{t(lang, "colPhone")}</th>
-            <th scope="col">{t(lang, "colPlace")}</th>
-            <th scope="col">{t(lang, "colPlans")}</th>
+            <th scope="row">
+              <a href={karteHref(m.id)}>
+                <span class="match-name">{m.name ?? m.id}</span>
+                {m.nameKana ? <span class="match-kana">（{m.nameKana}）</span> : null}
+              </a>
+              <div class="muted">{m.id}</div>
+            </th>
+            <td class="match-phone">{m.phoneLast4 ? `…${m.phoneLast4}` : t(lang, "unknownValue")}</td>
+            <td class="match-place">{m.place ?? t(lang, "unknownValue")}</td>
+            <td class="match-plans">
+              {m.plans.length === 0 ? (
+                t(lang, "noPlans")
+              ) : (
+                <ul>
+                  {m.plans.map((p) => (
+                    <li>
+                      {p.productName} · {STATUS_LABELS[p.status]?.[lang] ?? p.status}
+                      {p.nextDeliveryOn && p.status !== "canceled" ? ` · ${t(lang, "nextDelivery")} ${writeDate(p.nextDeliveryOn, lang, "short", page.today)}` : ""}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {matches.map((m) => (
-            <tr>
-              <th scope="row">
-                <a href={karteHref(m.id)}>
-                  <span class="match-name">{m.name ?? m.id}</span>
-                  {m.nameKana ? <span class="match-kana">（{m.nameKana}）</span> : null}
-                </a>
-                <div class="muted">{m.id}</div>
-              </th>
-              <td class="match-phone">{m.phoneLast4 ? `…${m.phoneLast4}` : t(lang, "unknownValue")}</td>
-              <td class="match-place">{m.place ?? t(lang, "unknownValue")}</td>
-              <td class="match-plans">
-                {m.plans.length === 0 ? (
-                  t(lang, "noPlans")
-                ) : (
-                  <ul>
-                    {m.plans.map((p) => (
-                      <li>
-                        {p.productName} · {STATUS_LABELS[p.status]?.[lang] ?? p.status}
-                        {p.nextDeliveryOn && p.status !== "canceled" ? ` · ${t(lang, "nextDelivery")} ${writeDate(p.nextDeliveryOn, lang, "short", page.today)}` : ""}
-                      </li>
-                    ))}
-                  </ul>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      </div>
+        ))}
+      </ListTable>
     </Layout>
   );
 }

@@ -1,4 +1,36 @@
-import { t, tf, type Lang } from "./strings";
+import type { Child } from "hono/jsx";
+import { karteHref } from "./format";
+import { t, tf, type Lang, type StringKey } from "./strings";
+
+/**
+ * A console list's table (the at-risk list, the win-back candidates, the name chooser): a header
+ * cell a column in the page's language, the rows given, scrolling sideways on a narrow screen.
+ */
+export function ListTable(props: { lang: Lang; class: string; columns: readonly StringKey[]; children: Child }) {
+  return (
+    <div class="scroll">
+      <table class={props.class}>
+        <thead>
+          <tr>
+            {props.columns.map((key) => (
+              <th scope="col">{t(props.lang, key)}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A list row's head: the customer by name (by id when the shop sent none), linking to the karte of that plan. */
+export function CustomerCell(props: { customerId: string; subscriptionId: string; name: string | null | undefined }) {
+  return (
+    <th scope="row">
+      <a href={karteHref(props.customerId, props.subscriptionId)}>{props.name ?? props.customerId}</a>
+    </th>
+  );
+}
 
 /**
  * A console list's paging (the at-risk list, the win-back candidates): back to the first page and

@@ -1,9 +1,9 @@
 import { Layout, type PageContext } from "./layout";
-import { karteHref, percent, reasonName, when } from "./format";
+import { percent, reasonName, when } from "./format";
 import { formatMoney, groupThousands } from "../platform/numbers";
 import { localDate, writeDate, writeDateSpan } from "../platform/dates";
 import { t, tf, type Lang } from "./strings";
-import { DriverList, PageLinks } from "./list-parts";
+import { CustomerCell, DriverList, ListTable, PageLinks } from "./list-parts";
 import type { z } from "@hono/zod-openapi";
 import type { Candidate as CandidateSchema } from "../winback/schemas";
 
@@ -116,42 +116,23 @@ export function WinbackPage(props: { page: PageContext; rows: Candidate[]; names
       {rows.length === 0 ? (
         <p>{t(lang, props.due === "now" ? "noCandidatesDue" : "noCandidates")}</p>
       ) : (
-        <div class="scroll">
-        <table class="winback-list">
-          <thead>
-            <tr>
-              <th scope="col">{t(lang, "customer")}</th>
-              <th scope="col">{t(lang, "reason")}</th>
-              <th scope="col">{t(lang, "canceledOnShort")}</th>
-              <th scope="col">{t(lang, "returnOnShort")}</th>
-              <th scope="col">{t(lang, "dueOnShort")}</th>
-              <th scope="col">{t(lang, "winbackChance")}</th>
-              <th scope="col">{t(lang, "expectedValue")}</th>
-              <th scope="col">{t(lang, "drivers")}</th>
-              <th scope="col">{t(lang, "comebackOffer")}</th>
+        <ListTable lang={lang} class="winback-list" columns={["customer", "reason", "canceledOnShort", "returnOnShort", "dueOnShort", "winbackChance", "expectedValue", "drivers", "comebackOffer"]}>
+          {rows.map((r) => (
+            <tr data-subscription={r.subscriptionId}>
+              <CustomerCell customerId={r.customerId} subscriptionId={r.subscriptionId} name={props.names.get(r.customerId)} />
+              <td>{reason(r.reason)}</td>
+              <td>{canceledOn(r, page)}</td>
+              <td>{r.returnOn ? writeDate(r.returnOn, lang, "short", page.today) : "—"}</td>
+              <DueOn page={page} row={r} due={props.dues?.get(dueKey(r.subscriptionId, r.canceledAt))} />
+              <td class="chance">{percent(r.probability)}</td>
+              <td>{formatMoney(r.expectedValue, lang)}</td>
+              <td>
+                <DriverList lang={lang} drivers={r.drivers} of="comeback" />
+              </td>
+              <td>{r.offer ? (r.offer.kind === "reminder" ? tf(lang, "reminderOnly", { date: writeDate(r.offer.restartOn, lang, "short", page.today) }) : r.offer.title) : t(lang, "noComeback")}</td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr data-subscription={r.subscriptionId}>
-                <th scope="row">
-                  <a href={karteHref(r.customerId, r.subscriptionId)}>{props.names.get(r.customerId) ?? r.customerId}</a>
-                </th>
-                <td>{reason(r.reason)}</td>
-                <td>{canceledOn(r, page)}</td>
-                <td>{r.returnOn ? writeDate(r.returnOn, lang, "short", page.today) : "—"}</td>
-                <DueOn page={page} row={r} due={props.dues?.get(dueKey(r.subscriptionId, r.canceledAt))} />
-                <td class="chance">{percent(r.probability)}</td>
-                <td>{formatMoney(r.expectedValue, lang)}</td>
-                <td>
-                  <DriverList lang={lang} drivers={r.drivers} of="comeback" />
-                </td>
-                <td>{r.offer ? (r.offer.kind === "reminder" ? tf(lang, "reminderOnly", { date: writeDate(r.offer.restartOn, lang, "short", page.today) }) : r.offer.title) : t(lang, "noComeback")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        </div>
+          ))}
+        </ListTable>
       )}
       <PageLinks lang={lang} first={props.first} nextCursor={props.nextCursor} href={listHref} />
     </Layout>

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { say } from "../../src/platform/localized-text";
-import { AXE_SOURCE, portalTestbed } from "../support/browser";
+import { AXE_SOURCE, portalTestbed, recordingMyPage } from "../support/browser";
 import { cancelledForPrice, customerBody, subscriptionBody, uid } from "../support/harness";
 
 /**
@@ -34,18 +34,7 @@ function myPage(url: URL): Response {
     return new Response(body, { headers: { "content-type": "text/html; charset=utf-8", "content-security-policy": `style-src 'self'; script-src ${tb.api.url}` } });
   }
   const subscriptions = url.searchParams.get("subscriptions")?.split(",") ?? [url.searchParams.get("subscription")];
-  const body = `<!doctype html><html lang="${attr("lang") || "ja"}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>マイページ</title></head>
-<body><main><h1>マイページ</h1>
-${subscriptions.map(embed).join("\n")}
-</main>
-<script>
-  window.portalEvents = [];
-  for (const type of ["tsuzuku:changed", "tsuzuku:saved", "tsuzuku:canceled", "tsuzuku:reactivated", "tsuzuku:error"])
-    document.addEventListener(type, (e) => window.portalEvents.push({ type, detail: e.detail }));
-</script>
-<script src="${tb.api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
-  return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
+  return recordingMyPage(tb, subscriptions.map(embed), { lang: attr("lang") || "ja", events: ["tsuzuku:changed", "tsuzuku:saved", "tsuzuku:canceled", "tsuzuku:reactivated", "tsuzuku:error"] });
 }
 
 async function customerWith(subscriptions: Record<string, unknown>[]) {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { KnowledgeEntry, KnowledgeList } from "../../src/knowledge/schemas";
 import { addDays, localDate } from "../../src/platform/dates";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { syncedPlan } from "../support/synced-plan";
 
 const entry = (over: Record<string, unknown> = {}) => ({
   title: { ja: "青汁の続けやすい飲み方", en: "Ways to keep taking aojiru" },
@@ -87,10 +88,7 @@ export function consoleSuite(h: () => Harness) {
   describe("customer timeline", () => {
     it("shows events, plan changes and cancel flows of a customer, newest first, paged", async () => {
       const t = await h().tenant();
-      const customerId = uid("C");
-      const subscriptionId = uid("S");
-      await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() });
-      await h().request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+      const { customerId, subscriptionId } = await syncedPlan(h(), t, { nextIn: 20 });
       await h().request("POST", "/v1/events", {
         key: t.key,
         body: {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { customerBody, subscriptionBody, uid, type Harness } from "../support/harness";
+import { type Harness } from "../support/harness";
+import { syncedPlan } from "../support/synced-plan";
 
 export function embedSuite(h: () => Harness) {
   describe("the <tsuzuku-portal> embed and what it reads", () => {
@@ -17,10 +18,7 @@ export function embedSuite(h: () => Harness) {
 
     it("GET /v1/customer-sessions/current tells a browser whose session it holds (what the portal reads first)", async () => {
       const t = await h().tenant();
-      const customerId = uid("C");
-      const subscriptionId = uid("S");
-      await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() });
-      await h().request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId) });
+      const { customerId, subscriptionId } = await syncedPlan(h(), t);
       const minted = await h().request("POST", "/v1/customer-sessions", { key: t.key, body: { customerId, subscriptionId, locale: "en", expiresInSeconds: 600 } });
       const current = await h().request("GET", "/v1/customer-sessions/current", { key: minted.body.token });
       expect(current.status).toBe(200);

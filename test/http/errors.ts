@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import openapi from "../../openapi.json";
 import { customerBody, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { syncedPlan } from "../support/synced-plan";
 
 /** A cursor written by hand: base64url JSON, as the API encodes `[list tag, ...key]`. */
 const raw = (parts: unknown[]) => btoa(JSON.stringify(parts)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -59,10 +60,7 @@ export function errorsSuite(h: () => Harness) {
     });
 
     it("arrays nested thousands deep → 400 invalid_json on any operation, at any depth, in a field too; nothing changes", async () => {
-      const customerId = uid("C");
-      expect((await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() })).status).toBe(201);
-      const subscriptionId = uid("S");
-      expect((await h().request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId) })).status).toBe(201);
+      const { customerId, subscriptionId } = await syncedPlan(h(), t);
       const before = (await h().request("GET", `/v1/subscriptions/${subscriptionId}`, { key: t.key })).body;
       const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
       for (const n of [65, 4_500, 100_000]) {
@@ -104,10 +102,7 @@ export function errorsSuite(h: () => Harness) {
     });
 
     it("an optional body left out reads as {}: skip, cancel flow, confirm with no body and no Content-Type", async () => {
-      const customerId = uid("C");
-      expect((await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() })).status).toBe(201);
-      const subscriptionId = uid("S");
-      expect((await h().request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId) })).status).toBe(201);
+      const { customerId, subscriptionId } = await syncedPlan(h(), t);
       const skip = await h().request("POST", `/v1/subscriptions/${subscriptionId}/skip`, { key: t.key });
       expect(skip.status).toBe(200);
       expect(skip.body.change).toMatchObject({ type: "skip" });
@@ -246,10 +241,7 @@ export function errorsSuite(h: () => Harness) {
     });
 
     it("limit is plain decimal digits on every list: 1e2, 0x10, a space, 5.0 → 422 on query.limit; a huge count is one error", async () => {
-      const customerId = uid("C");
-      const subscriptionId = uid("S");
-      await h().request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() });
-      await h().request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId) });
+      const { customerId, subscriptionId } = await syncedPlan(h(), t);
       const lists = ["/v1/keys", "/v1/risk/at-risk", "/v1/audit-log", "/v1/knowledge", "/v1/winback/candidates", `/v1/customers/${customerId}/subscriptions`, `/v1/subscriptions/${subscriptionId}/offers?reason=surplus_stock`];
       const get = (path: string, limit: string, lang = "en") => h().request("GET", `${path}${path.includes("?") ? "&" : "?"}limit=${encodeURIComponent(limit)}`, { key: t.key, headers: { "accept-language": lang } });
       for (const path of lists) {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import { syncedPlan } from "../support/synced-plan";
 
 // A customer inside a commitment (4 deliveries promised at sign-up, 1 received, ¥8,000 fee) who
 // wants to cancel is offered a skip, a pause, a longer interval… Each offer must say that the
@@ -20,17 +21,8 @@ describe("save offers on a plan with a commitment", () => {
   });
   afterAll(() => h?.close());
 
-  const plan = async (overrides: Record<string, unknown>) => {
-    const customerId = uid("C");
-    expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody({ phone: null, email: null }) })).status).toBe(201);
-    const subscriptionId = uid("S");
-    const put = await h.request("PUT", `/v1/subscriptions/${subscriptionId}`, {
-      key: t.key,
-      body: subscriptionBody(customerId, { quantity: 2, nextDeliveryOn: next(), startedAt: `${addDays(today(), -10)}T01:00:00Z`, ...overrides }),
-    });
-    expect(put.status, JSON.stringify(put.body)).toBe(201);
-    return subscriptionId;
-  };
+  const plan = async (overrides: Record<string, unknown>) =>
+    (await syncedPlan(h, t, { customer: { phone: null, email: null }, nextIn: 20, subscription: { quantity: 2, startedAt: `${addDays(today(), -10)}T01:00:00Z`, ...overrides } })).subscriptionId;
   const committed = { deliveriesCompleted: 1, commitment: { minDeliveries: 4, earlyCancellationFee: { amount: 8000, currency: "JPY" } } };
   const offers = async (subscriptionId: string, reason: string, lang: "ja" | "en" = "ja") => {
     const r = await h.request("GET", `/v1/subscriptions/${subscriptionId}/offers?reason=${reason}&channel=operator`, { key: t.key, headers: { "Accept-Language": lang } });
@@ -97,10 +89,7 @@ describe("save offers on a plan with a commitment", () => {
     // Under noOffer: cancel, tick, confirm.
     const shop = await h.tenant();
     expect((await h.request("PATCH", "/v1/settings", { key: shop.key, body: { retentionPolicy: "noOffer" } })).status).toBe(200);
-    const customerId = uid("C");
-    await h.request("PUT", `/v1/customers/${customerId}`, { key: shop.key, body: customerBody({ phone: null, email: null }) });
-    const direct = uid("S");
-    await h.request("PUT", `/v1/subscriptions/${direct}`, { key: shop.key, body: subscriptionBody(customerId, { nextDeliveryOn: next(), ...committed }) });
+    const { subscriptionId: direct } = await syncedPlan(h, shop, { customer: { phone: null, email: null }, nextIn: 20, subscription: committed });
     expect((await info(shop.key, direct, "ja")).summary).toContain("解約手数料の確認にチェックを入れて「解約を確定する」で完了します（3回の操作）。");
   });
 

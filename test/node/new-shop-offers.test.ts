@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addDays, localDate } from "../../src/platform/dates";
 import { type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
-import { syncedPlan } from "../support/synced-plan";
+import { offerablePlan } from "../support/synced-plan";
 
 // A shop created with `tenant:create` starts with the default catalogue. The apology gift names a
 // thing — 「お試しサイズのサンプル1点」 — the shop may not have: it starts off, so no customer of a new shop is
@@ -11,15 +10,12 @@ import { syncedPlan } from "../support/synced-plan";
 describe("a new shop's default offers", () => {
   let h: NodeHarness;
   let t: TestTenant;
-  const today = () => localDate(new Date(), "Asia/Tokyo");
   beforeAll(async () => {
     h = await nodeHarness();
     t = await h.tenant();
   });
   afterAll(() => h?.close());
 
-  const plan = async () =>
-    (await syncedPlan(h, t, { customer: { phone: null, email: null }, nextIn: 20, subscription: { startedAt: `${addDays(today(), -100)}T01:00:00Z`, deliveriesCompleted: 3 } })).subscriptionId;
   const shown = async (subscriptionId: string, reason: string) => {
     const r = await h.request("GET", `/v1/subscriptions/${subscriptionId}/offers?reason=${reason}&channel=operator`, { key: t.key });
     expect(r.status).toBe(200);
@@ -27,7 +23,7 @@ describe("a new shop's default offers", () => {
   };
 
   it("offer no gift until the shop names one, then the shop's own gift", async () => {
-    const sub = await plan();
+    const sub = await offerablePlan(h, t);
     const list = await h.request("GET", "/v1/offers", { key: t.key });
     expect(list.status).toBe(200);
     const gift = (list.body.data as { id: string; active: boolean }[]).find((o) => o.id === "off_apology_gift")!;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
 import { type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
-import { syncedPlan } from "../support/synced-plan";
+import { offerablePlan } from "../support/synced-plan";
 
 // "¥500 off, until 31 December": an offer's `eligibility.availableUntil` ends it on every channel at
 // that moment, without the owner switching it off on the day. Sent with an offset, answered in UTC;
@@ -18,8 +18,6 @@ describe("an offer with an end (eligibility.availableUntil)", () => {
   });
   afterAll(() => h?.close());
 
-  const plan = async () =>
-    (await syncedPlan(h, t, { customer: { phone: null, email: null }, nextIn: 20, subscription: { startedAt: `${addDays(today(), -100)}T01:00:00Z`, deliveriesCompleted: 3 } })).subscriptionId;
   const shown = async (subscriptionId: string) => {
     const r = await h.request("GET", `/v1/subscriptions/${subscriptionId}/offers?reason=too_expensive&channel=web`, { key: t.key });
     expect(r.status).toBe(200);
@@ -35,7 +33,7 @@ describe("an offer with an end (eligibility.availableUntil)", () => {
   };
 
   it("is suggested until its end, then no longer, on its own", async () => {
-    const sub = await plan();
+    const sub = await offerablePlan(h, t);
     expect(await shown(sub)).toContain("off_discount_20x2");
 
     // Ends tomorrow night in Tokyo: still shown, answered in UTC.

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { customerBody, uid, type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import { syncedPlan } from "../support/synced-plan";
 
 // A customer asks to be left out of profiling (個人情報保護法 §35, CCPA/CPRA ADMT opt-out, GDPR Art. 21):
 // the shop records it through the customer sync; from then on no risk is computed or stored for
@@ -19,12 +20,9 @@ describe("profiling opt-out", () => {
 
   /** A customer at high risk: a cancel request, a low NPS, stock left over. */
   const atRisk = async () => {
-    const customerId = uid("C");
     // 090-1000-0000 to 090-9999-9999: Japan assigns no 090-0xxx, which the sync would refuse.
     const phone = `090${1e7 + Math.floor(Math.random() * 9e7)}`;
-    expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody({ phone, email: null, marketingConsent: true }) })).status).toBe(201);
-    const subscriptionId = uid("S");
-    await h.request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: addDays(today(), 10), unitPrice: { amount: 9800, currency: "JPY" } }) });
+    const { customerId, subscriptionId } = await syncedPlan(h, t, { customer: { phone, email: null, marketingConsent: true }, nextIn: 10, subscription: { unitPrice: { amount: 9800, currency: "JPY" } } });
     const at = (d: number) => `${addDays(today(), d)}T03:00:00Z`;
     const sent = await h.request("POST", "/v1/events", {
       key: t.key,

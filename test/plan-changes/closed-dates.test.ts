@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { autoResume, closedRangeOn, decide, firstOpenDate, planOptions, reactivateOption, reactivationStart, reactivationWindow, type Plan } from "../../src/plan-changes/rules";
 import { DEFAULT_SETTINGS, PatchSettingsBody, Settings, type TenantSettings } from "../../src/settings/schemas";
 import { fieldErrors } from "../../src/platform/errors";
+import { plan as planOf } from "../support/plan";
 
 /**
  * The shop's closed days (settings `closedDates`: 年末年始, a warehouse move): a date a customer
@@ -10,7 +11,7 @@ import { fieldErrors } from "../../src/platform/errors";
 const NEW_YEAR = { from: "2026-12-29", to: "2027-01-03" };
 const S: TenantSettings = { ...DEFAULT_SETTINGS, closedDates: [NEW_YEAR] };
 const TODAY = "2026-12-04";
-const plan = (over: Partial<Plan> = {}): Plan => ({ status: "active", quantity: 1, intervalDays: 30, nextDeliveryOn: "2026-12-20", pausedUntil: null, consecutiveSkips: 0, ...over });
+const plan = (over: Partial<Plan> = {}) => planOf({ nextDeliveryOn: "2026-12-20", ...over });
 
 describe("closed days", () => {
   it("a range closes both its ends; the first open day is past ranges that touch", () => {

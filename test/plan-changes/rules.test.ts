@@ -2,16 +2,8 @@ import { describe, expect, it } from "vitest";
 import { addDays, daysBetween, localDate } from "../../src/platform/dates";
 import { autoResume, decide, latestResumeOn, movesNothing, planOptions, reactivateOption, reactivationStart, reactivationWindow, settle, undoesCancellation, skipRunAfterDelivery, skipRunAfterSync, type Plan } from "../../src/plan-changes/rules";
 import { DEFAULT_SETTINGS } from "../../src/settings/schemas";
+import { plan } from "../support/plan";
 
-const plan = (over: Partial<Plan> = {}): Plan => ({
-  status: "active",
-  quantity: 1,
-  intervalDays: 30,
-  nextDeliveryOn: "2026-12-10",
-  pausedUntil: null,
-  consecutiveSkips: 0,
-  ...over,
-});
 const S = DEFAULT_SETTINGS;
 
 describe("calendar dates", () => {

@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { writeDate } from "../../src/platform/dates";
 import { say } from "../../src/platform/localized-text";
-import { axeViolations, portalTestbed } from "../support/browser";
+import { axeViolations, portalTestbed, recordingMyPage } from "../support/browser";
 import { syncedPlan } from "../support/synced-plan";
 
 /**
@@ -20,17 +20,7 @@ const PHONE_AT_200 = { width: 188, height: 334 };
 /** The shop's my-page: a fresh session for `customer` on every load, and no `session_expired` listener. */
 async function myPage(url: URL): Promise<Response> {
   const token = await tb.session(url.searchParams.get("customer") ?? "");
-  const body = `<!doctype html><html lang="ja"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>マイページ</title></head>
-<body><main><h1>マイページ</h1>
-<tsuzuku-portal session="${token}" api-base="${tb.api.url}" lang="ja"></tsuzuku-portal>
-</main>
-<script>
-  window.portalEvents = [];
-  for (const type of ["tsuzuku:changed", "tsuzuku:error"]) document.addEventListener(type, (e) => window.portalEvents.push({ type, detail: e.detail }));
-</script>
-<script src="${tb.api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
-  return new Response(body, { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+  return recordingMyPage(tb, [`<tsuzuku-portal session="${token}" api-base="${tb.api.url}" lang="ja"></tsuzuku-portal>`], { headers: { "cache-control": "no-store" } });
 }
 
 

@@ -2,7 +2,7 @@ import type { Page, Request } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
 import { say } from "../../src/platform/localized-text";
-import { axeViolations, portalTestbed } from "../support/browser";
+import { axeViolations, portalTestbed, recordingMyPage } from "../support/browser";
 import { subscriptionBody, uid } from "../support/harness";
 import { syncedPlan } from "../support/synced-plan";
 
@@ -24,17 +24,7 @@ function myPage(url: URL): Response {
   const embeds = (url.searchParams.get("subscriptions")?.split(",") ?? [null]).map(
     (s) => `<tsuzuku-portal session="${url.searchParams.get("session") ?? ""}" api-base="${tb.api.url}" lang="${lang}"${s ? ` subscription="${s}"` : ""}></tsuzuku-portal>`,
   );
-  const body = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>マイページ</title></head>
-<body><main><h1>マイページ</h1>
-${embeds.join("\n")}
-</main>
-<script>
-  window.portalEvents = [];
-  for (const type of ["tsuzuku:changed", "tsuzuku:error"]) document.addEventListener(type, (e) => window.portalEvents.push({ type, detail: e.detail }));
-</script>
-<script src="${tb.api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
-  return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
+  return recordingMyPage(tb, embeds, { lang });
 }
 
 

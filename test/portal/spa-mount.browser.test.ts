@@ -1,9 +1,9 @@
 import type { Browser, Page, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addDays, localDate } from "../../src/platform/dates";
 import { axeViolations, launchBrowser, serveCheckedApi, serveOnLoopback, type Served } from "../support/browser";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { type TestTenant } from "../support/harness";
 import { nodeHarness, type NodeHarness } from "../support/node-harness";
+import { syncedPlan } from "../support/synced-plan";
 
 /**
  * `<tsuzuku-portal>` on a single-page my-page (trial43): the shop's router unmounts the element when
@@ -53,13 +53,8 @@ function host(url: URL): Response {
   });
 }
 
-async function customer(): Promise<{ customerId: string; subscriptionId: string }> {
-  const customerId = uid("C");
-  expect((await h.request("PUT", `/v1/customers/${customerId}`, { key: t.key, body: customerBody() })).status).toBe(201);
-  const subscriptionId = uid("S");
-  const next = addDays(localDate(new Date(), "Asia/Tokyo"), 12);
-  expect((await h.request("PUT", `/v1/subscriptions/${subscriptionId}`, { key: t.key, body: subscriptionBody(customerId, { nextDeliveryOn: next }) })).status).toBe(201);
-  return { customerId, subscriptionId };
+function customer(): Promise<{ customerId: string; subscriptionId: string }> {
+  return syncedPlan(h, t, { nextIn: 12 });
 }
 
 async function open(customerId: string, viewport = PHONE): Promise<{ page: Page; problems: string[] }> {

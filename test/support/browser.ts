@@ -187,6 +187,29 @@ export function plainMyPage(tb: Pick<PortalTestbed, "api">, token: string, lang:
   return new Response(body, { headers: { "content-type": "text/html; charset=utf-8" } });
 }
 
+/**
+ * A shop's my-page (`lang`) sized for a phone: the `<tsuzuku-portal>` elements in `embeds`, the embed
+ * loaded from the testbed's API, and the portal's `events` kept in `window.portalEvents` for the test
+ * to read; `headers` are added to the page's.
+ */
+export function recordingMyPage(
+  tb: Pick<PortalTestbed, "api">,
+  embeds: readonly string[],
+  { lang = "ja", events = ["tsuzuku:changed", "tsuzuku:error"], headers = {} }: { lang?: string; events?: readonly string[]; headers?: Record<string, string> } = {},
+): Response {
+  const body = `<!doctype html><html lang="${lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>マイページ</title></head>
+<body><main><h1>マイページ</h1>
+${embeds.join("\n")}
+</main>
+<script>
+  window.portalEvents = [];
+  for (const type of ${JSON.stringify(events)}) document.addEventListener(type, (e) => window.portalEvents.push({ type, detail: e.detail }));
+</script>
+<script src="${tb.api.url}/embed/v1/tsuzuku.js"></script></body></html>`;
+  return new Response(body, { headers: { "content-type": "text/html; charset=utf-8", ...headers } });
+}
+
 /** The shop's page `?p=pageId` on a 375 × 667 phone, once the portal shows the customer's plans. */
 export async function openOnPhone(tb: Pick<PortalTestbed, "browser" | "shop">, pageId: string): Promise<Page> {
   const page = await tb.browser.newPage({ viewport: { width: 375, height: 667 } });

@@ -22,6 +22,15 @@ export async function syncedPlan(h: Pick<Harness, "request">, tenant: TestTenant
 }
 
 /**
+ * A plan the default offers are shown on: three deliveries and 100 days in, the next 20 shop days
+ * ahead, its customer without a phone or an email. The subscription's id.
+ */
+export async function offerablePlan(h: Pick<Harness, "request">, tenant: TestTenant): Promise<string> {
+  const startedAt = `${addDays(localDate(new Date(), "Asia/Tokyo"), -100)}T01:00:00Z`;
+  return (await syncedPlan(h, tenant, { customer: { phone: null, email: null }, nextIn: 20, subscription: { startedAt, deliveriesCompleted: 3 } })).subscriptionId;
+}
+
+/**
  * A customer with one canceled subscription, erased (`DELETE /v1/customers/{id}`): the pseudonym
  * (`erased_…`) their record is kept under, as the subscription reads it — an id that takes no writes.
  */
