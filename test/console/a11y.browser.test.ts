@@ -1,0 +1,76 @@
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { addDays, localDate } from "../../src/platform/dates";
+import { axeViolations, consoleBrowserFile, openConsolePage } from "../support/browser";
+import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+
+// The console by keyboard, screen reader and zoom, in real Chromium: an operator on a call hears at
+// once what a page changed (focus starts there, the next Tab goes on from there); a supervisor with
+// low vision reads the figures at 200 % and 400 % without the page scrolling sideways.
+
+const s = consoleBrowserFile();
+const { contexts } = s;
+
+/** A caller of `shop` with one live plan: the customer's and plan's ids. */
+async function caller(shop: TestTenant, phone: string): Promise<{ customer: string; sub: string }> {
+  const [customer, sub] = [uid("C"), uid("S")];
+  await s.h.request("PUT", `/v1/customers/${customer}`, { key: shop.key, body: customerBody({ name: "鍵盤 操子", phone }) });
+  await s.h.request("PUT", `/v1/subscriptions/${sub}`, { key: shop.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 20) }) });
+  return { customer, sub };
+}
+
+const focused = (page: Page) => page.evaluate(() => ({ id: document.activeElement?.id ?? "", tag: document.activeElement?.tagName ?? "", text: document.activeElement?.textContent?.trim() ?? "", inMain: !!document.activeElement?.closest("main") }));
+
+/** Picks `reason` on the karte and sends its form by keyboard (Enter on its button): back on the karte with the reason step's answer. */
+async function giveReasonByKeyboard(page: Page, reason: string): Promise<void> {
+  await page.selectOption("#reason", reason);
+  await page.focus("#reason");
+  await page.keyboard.press("Tab");
+  const before = page.url();
+  await Promise.all([page.waitForURL((url) => url.href !== before && url.searchParams.has("flow")), page.keyboard.press("Enter")]);
+}
+
+describe("where focus lands on the karte", () => {
+  it("a screen pop starts on the caller's name: it is read first, and the next Tab is in the karte, not back in the header", async () => {
+    const shop = await s.h.tenant();
+    await caller(shop, "090-7070-1100");
+    const page = await openConsolePage(s, contexts, shop, { operatorId: "op-1", operatorName: "佐々木 美咲" });
+    await page.goto(`${s.api.url}/console?phone=9070701100`);
+    expect(await focused(page)).toMatchObject({ id: "who", tag: "H1" });
+    expect((await focused(page)).text).toContain("鍵盤 操子");
+    await page.keyboard.press("Tab");
+    expect((await focused(page)).inMain).toBe(true);
+    expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
+  });
+
+  it("「提案を表示」 with no offer to make: focus on why — an offer declined on this call lately — not left at the top of the page", async () => {
+    const shop = await s.h.tenant();
+    const { customer, sub } = await caller(shop, "090-7070-2200");
+    const page = await openConsolePage(s, contexts, shop, { operatorId: "op-1", operatorName: "佐々木 美咲" });
+    await page.goto(`${s.api.url}/console?customer=${customer}&sub=${sub}`);
+    await giveReasonByKeyboard(page, "surplus_stock");
+    expect((await focused(page)).id).toBe("offers-title");
+    // The caller gives the same reason again; starting over, the offer they just declined is not made again (cancel-flows/declined-lately).
+    await giveReasonByKeyboard(page, "surplus_stock");
+    expect(await page.locator("li.offer").count()).toBe(0);
+    const now = await focused(page);
+    expect(now.tag).toBe("P");
+    expect(now.text).toContain("ご提案はしていません");
+    expect(now.inMain).toBe(true);
+    expect(await axeViolations(page, { wcagOnly: true })).toEqual([]);
+  });
+
+  it("「提案を表示」 for a reason the shop has no offer for: focus on 「この理由でご案内できるご提案はありません」", async () => {
+    const shop = await s.h.tenant();
+    const offers = (await s.h.request("GET", "/v1/offers", { key: shop.key })).body.data as { id: string }[];
+    for (const o of offers) expect((await s.h.request("DELETE", `/v1/offers/${o.id}`, { key: shop.key })).status).toBeLessThan(300);
+    const { customer, sub } = await caller(shop, "090-7070-3300");
+    const page = await openConsolePage(s, contexts, shop, { operatorId: "op-1", operatorName: "佐々木 美咲" });
+    await page.goto(`${s.api.url}/console?customer=${customer}&sub=${sub}`);
+    await giveReasonByKeyboard(page, "too_expensive");
+    expect((await focused(page)).text).toBe("この理由でご案内できるご提案はありません。");
+    // The next Tab goes on into the cancellation, after the answer.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => !!document.activeElement?.closest("form.cancel"))).toBe(true);
+  });
+});
