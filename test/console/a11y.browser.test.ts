@@ -2,7 +2,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { addDays, localDate } from "../../src/platform/dates";
 import { axeViolations, consoleBrowserFile, openConsolePage } from "../support/browser";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { cancelledForPrice, customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 
 // The console by keyboard, screen reader and zoom, in real Chromium: an operator on a call hears at
 // once what a page changed (focus starts there, the next Tab goes on from there); a supervisor with
@@ -72,5 +72,36 @@ describe("where focus lands on the karte", () => {
     // The next Tab goes on into the cancellation, after the answer.
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => !!document.activeElement?.closest("form.cancel"))).toBe(true);
+  });
+});
+
+describe("the metrics page zoomed", () => {
+  it("at 200 % on a 1366 × 768 laptop and at 320 px, the page never scrolls sideways: charts are drawn again at the new width, a wide table scrolls in its own box, which the keyboard can reach", async () => {
+    const shop = await s.h.tenant();
+    for (let i = 0; i < 3; i++) expect((await cancelledForPrice(s.h, shop, {})).confirmed.status).toBe(200);
+    const page = await openConsolePage(s, contexts, shop, { operatorId: "sv-1", operatorName: "主任 田中", role: "supervisor" });
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.goto(`${s.api.url}/console/metrics`);
+    await page.waitForSelector("#chart-reason canvas");
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await sideways()).toBe(0);
+    // Zoomed to 200 % after the page was drawn (1366 × 768 CSS px become 683 × 384).
+    await page.setViewportSize({ width: 683, height: 384 });
+    await expect.poll(sideways).toBe(0);
+    expect(await page.locator("#chart-reason .uplot").evaluate((u) => u.getBoundingClientRect().width)).toBeLessThanOrEqual(683);
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.reload();
+    await page.waitForSelector("#chart-reason canvas");
+    expect(await sideways()).toBe(0);
+    // Each figures table (not a chart's legend) scrolls in its box, a Tab stop of its own named by its caption.
+    const boxes = await page.locator("main table:not(.u-legend)").evaluateAll((tables) =>
+      tables.map((table) => {
+        const box = table.closest<HTMLElement>(".scroll");
+        return { id: table.id, boxed: !!box, stop: box?.tabIndex === 0, name: box ? document.getElementById(box.getAttribute("aria-labelledby") ?? "")?.textContent : null };
+      }),
+    );
+    expect(boxes.length).toBeGreaterThan(0);
+    for (const b of boxes) expect(b, b.id).toMatchObject({ boxed: true, stop: true, name: expect.any(String) });
+    expect(await axeViolations(page)).toEqual([]);
   });
 });
