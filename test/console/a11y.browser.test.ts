@@ -105,3 +105,27 @@ describe("the metrics page zoomed", () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 });
+
+describe("the karte in forced colours (Windows high contrast)", () => {
+  it("the open plan's row is still told apart from the others, and focus still shows a ring", async () => {
+    const shop = await s.h.tenant();
+    const { customer, sub } = await caller(shop, "090-7070-4400");
+    await s.h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 10) }) });
+    const page = await openConsolePage(s, contexts, shop, { operatorId: "op-1", operatorName: "佐々木 美咲" });
+    await page.emulateMedia({ forcedColors: "active", reducedMotion: "reduce" });
+    await page.goto(`${s.api.url}/console?customer=${customer}&sub=${sub}`);
+    // Forced colours drop every background: what marks the open row must be a border, which they keep (in the system's colour).
+    const rows = await page.locator("table tbody tr:has(a[href*='sub='])").evaluateAll((trs) =>
+      trs.map((tr) => {
+        const th = getComputedStyle(tr.querySelector("th")!);
+        return { open: !!tr.querySelector("a[aria-current]"), mark: `${th.borderLeftStyle} ${th.borderLeftWidth}` };
+      }),
+    );
+    expect(rows.map((r) => r.open).sort()).toEqual([false, true]);
+    const [open, other] = [rows.find((r) => r.open)!, rows.find((r) => !r.open)!];
+    expect(open.mark).not.toBe(other.mark);
+    expect(open.mark).toMatch(/^solid [1-9]/);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe("solid");
+  });
+});
