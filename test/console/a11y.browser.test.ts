@@ -129,3 +129,21 @@ describe("the karte in forced colours (Windows high contrast)", () => {
     expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe("solid");
   });
 });
+
+describe("the knowledge page", () => {
+  it("a search by keyboard puts focus on how many it found, and its button is not a second 「検索」 beside the customer search's", async () => {
+    const shop = await s.h.tenant();
+    await s.h.request("PUT", "/v1/knowledge/kb-skip", { key: shop.key, body: { title: { ja: "お休みとスキップの違い", en: "Pause or skip?" }, body: { ja: "スキップは次回の1回分だけ見送ります。", en: "A skip leaves out the next delivery only." }, category: null, topic: "plan_options", reasons: ["surplus_stock"] } });
+    const page = await openConsolePage(s, contexts, shop, { operatorId: "op-1", operatorName: "佐々木 美咲" });
+    await page.goto(`${s.api.url}/console/knowledge`);
+    await page.focus("#kq");
+    await page.keyboard.type("スキップ");
+    await Promise.all([page.waitForURL(/q=/), page.keyboard.press("Enter")]);
+    expect(await focused(page)).toMatchObject({ id: "knowledge-found", text: "ナレッジ検索の結果: 1件" });
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => !!document.activeElement?.closest("li.entry"))).toBe(true);
+    const buttons = await page.getByRole("button").evaluateAll((bs) => bs.map((b) => b.getAttribute("aria-label") ?? b.textContent?.trim()));
+    expect(buttons.filter((name) => name === "検索")).toHaveLength(1);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+});
