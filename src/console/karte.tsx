@@ -1321,10 +1321,10 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                 return (
                   <tr class={focus?.id === s.id ? "focus" : ""}>
                     <th scope="row">
+                      {/* The id inside the link: two plans of one product are two links of two names, in a screen reader's list of links too. */}
                       <a href={karteHref(customer.id, s.id)} aria-current={focus?.id === s.id ? "true" : undefined}>
-                        {s.product.name}
-                      </a>{" "}
-                      <small>{s.id}</small>
+                        {s.product.name} <small>{s.id}</small>
+                      </a>
                       <span class="plan-terms">
                         {cadenceText(s, lang)} · {quantityText(s, lang)} · <DeliveryPrice sub={s} lang={lang} today={page.today} pricesIncludeTax={data.pricesIncludeTax} />
                       </span>

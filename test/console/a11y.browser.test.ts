@@ -147,3 +147,16 @@ describe("the knowledge page", () => {
     expect(await axeViolations(page)).toEqual([]);
   });
 });
+
+describe("the karte's links", () => {
+  it("two plans of one product are two links of two names (a screen reader's list of links shows them apart)", async () => {
+    const shop = await s.h.tenant();
+    const { customer } = await caller(shop, "090-7070-5500");
+    await s.h.request("PUT", `/v1/subscriptions/${uid("S")}`, { key: shop.key, body: subscriptionBody(customer, { nextDeliveryOn: addDays(localDate(new Date(), "Asia/Tokyo"), 10) }) });
+    const page = await openConsolePage(s, contexts, shop, { operatorId: "op-1", operatorName: "佐々木 美咲" });
+    await page.goto(`${s.api.url}/console?customer=${customer}`);
+    const plans = await page.locator("main table a[href*='sub=']").evaluateAll((as) => as.map((a) => a.textContent?.replace(/\s+/g, " ").trim()));
+    expect(plans).toHaveLength(2);
+    expect(new Set(plans).size).toBe(2);
+  });
+});
