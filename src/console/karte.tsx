@@ -199,10 +199,13 @@ const PART_NAMES: Record<KartePart, StringKey> = {
 };
 
 /** In an unread part's place: that it could not be read just now, why, and when to reload — never "none". */
-function UnreadNote(props: { lang: Lang; part: KartePart; unread: Unread }) {
+/** Where the page's focus starts (console.ts data-autofocus), when `start`: focusable by script, not a Tab stop. */
+const startHere = (start: boolean | undefined) => (start ? { tabindex: -1, "data-autofocus": "" } : {});
+
+function UnreadNote(props: { lang: Lang; part: KartePart; unread: Unread; start?: boolean }) {
   const { lang, unread } = props;
   return (
-    <p class="unread" role="status" data-part={props.part}>
+    <p class="unread" role="status" data-part={props.part} {...startHere(props.start)}>
       {tf(lang, unread.unread === "rate_limited" ? "partBusy" : "partUnavailable", { part: t(lang, PART_NAMES[props.part]), n: unread.wait })}
     </p>
   );
@@ -1018,13 +1021,13 @@ function OpenFlow(props: { flow: Continuation; words: Words; timeZone: string })
 }
 
 /** One offer in NO_REPEAT_OFFER_DAYS on any channel: which one the caller did not take, and when, to say truthfully if asked. */
-function DeclinedLately(props: { flow: Continuation; words: Words; timeZone: string }) {
+function DeclinedLately(props: { flow: Continuation; words: Words; timeZone: string; start?: boolean }) {
   const lang = props.words.lang;
   const d = props.flow.declinedOffer;
   if (!d) return null;
   const at = (iso: string) => when(iso, lang, props.timeZone);
   return (
-    <p data-flow="declined">
+    <p data-flow="declined" {...startHere(props.start)}>
       {tf(lang, "flowDeclinedLately", { title: d.title[lang] ?? d.title.ja ?? d.offerId, at: at(d.shownAt), channel: channelName(d.channel, lang), again: at(d.offersAgainFrom), days: NO_REPEAT_OFFER_DAYS })}
     </p>
   );
@@ -1204,6 +1207,12 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
       {data.reason ? <input type="hidden" name="reason" value={data.reason} /> : null}
     </>
   );
+  // 「提案を表示」's answer, where focus starts so it is heard at once (the page reloads): the offers, or
+  // why there are none — an offer declined lately, none for the reason, the offers unread just now.
+  const declinedLately = !!(data.flow && data.flowJustOpened && data.flow.offers.length === 0 && data.flow.declinedOffer);
+  const answer = !data.offersJustShown || !data.reason ? null : unread.offers ? "unread" : data.offers.length > 0 ? "offers" : declinedLately ? "declined" : data.offersFlow ? "none" : null;
+  // Else the caller's name, as on a screen pop: the next Tab is in the karte, not back in the header (a refused date focuses its field).
+  const startsAtName = answer === null && !data.fieldRefusal;
   return (
     <Layout page={page} title={`${t(lang, "karte")}: ${customer.name ?? customer.id}`} search={props.search}>
       {data.notice ? (
@@ -1218,7 +1227,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
       ) : null}
       <div class="karte">
         <section aria-labelledby="who" class="panel">
-          <h1 id="who">
+          <h1 id="who" {...startHere(startsAtName)}>
             {customer.name ?? customer.id} {customer.nameKana ? <small class="kana">{customer.nameKana}</small> : null} <small>({customer.id})</small>
           </h1>
           <dl>
@@ -1312,10 +1321,10 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
                 return (
                   <tr class={focus?.id === s.id ? "focus" : ""}>
                     <th scope="row">
+                      {/* The id inside the link: two plans of one product are two links of two names, in a screen reader's list of links too. */}
                       <a href={karteHref(customer.id, s.id)} aria-current={focus?.id === s.id ? "true" : undefined}>
-                        {s.product.name}
-                      </a>{" "}
-                      <small>{s.id}</small>
+                        {s.product.name} <small>{s.id}</small>
+                      </a>
                       <span class="plan-terms">
                         {cadenceText(s, lang)} · {quantityText(s, lang)} · <DeliveryPrice sub={s} lang={lang} today={page.today} pricesIncludeTax={data.pricesIncludeTax} />
                       </span>
@@ -1373,7 +1382,7 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             {/* A flow opened earlier (another call, the my-page, the IVR) is told as such; not the one this page's 「提案を表示」 just opened. */}
             {data.flow && !data.flowJustOpened ? <OpenFlow flow={data.flow} words={words} timeZone={page.timeZone} /> : null}
             {/* Still said for it: why no offer (one declined lately, on any channel). */}
-            {data.flow && data.flowJustOpened && data.flow.offers.length === 0 ? <DeclinedLately flow={data.flow} words={words} timeZone={page.timeZone} /> : null}
+            {data.flow && data.flowJustOpened && data.flow.offers.length === 0 ? <DeclinedLately flow={data.flow} words={words} timeZone={page.timeZone} start={answer === "declined"} /> : null}
             {/* Posted: the API's reason step decides the offers (at most the shop's offersPerFlow) and records them as shown —
                 in the open flow when there is one (`flow`); a flow with its reason is only ever replaced on purpose (`restart`). */}
             <form method="post" action="/console/reason" class="row">
@@ -1399,14 +1408,14 @@ export function KartePage(props: { page: PageContext; data: KarteData; search: s
             {unread.reasons ? <UnreadNote lang={lang} part="reasons" unread={unread.reasons} /> : null}
 
             {/* The offers first, then the cancellation (with the record of which one was presented) right after them: never hidden behind. */}
-            {data.reason && unread.offers ? <UnreadNote lang={lang} part="offers" unread={unread.offers} /> : null}
+            {data.reason && unread.offers ? <UnreadNote lang={lang} part="offers" unread={unread.offers} start={answer === "unread"} /> : null}
             {data.reason && !data.offersFlow && !data.flow?.reason && !unread.offers ? <p>{t(lang, "offersAsk")}</p> : null}
-            {data.reason && data.offersFlow && data.offers.length === 0 ? <p>{t(lang, "noOffersForReason")}</p> : null}
+            {data.reason && data.offersFlow && data.offers.length === 0 ? <p {...startHere(answer === "none")}>{t(lang, "noOffersForReason")}</p> : null}
             {data.reason && data.offers.length > 0 ? (
               <>
                 {/* Focused after 「提案を表示」 (console.ts): the offers are read first, not 40 stops down. A screen pop
-                    continuing a flow starts at the top, as any karte: the open flow is read before its offers. */}
-                <h3 id="offers-title" tabindex={-1} {...(data.offersJustShown ? { "data-autofocus": "" } : {})}>
+                    continuing a flow starts at the caller's name, as any karte: the open flow is read before its offers. */}
+                <h3 id="offers-title" tabindex={-1} {...(answer === "offers" ? { "data-autofocus": "" } : {})}>
                   {t(lang, "offers")}
                 </h3>
                 <ol class="offers">

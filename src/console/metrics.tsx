@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { retentionFor, winbackFor } from "../metrics/routes";
 import { Layout, type PageContext } from "./layout";
 import { addDays, writeDate, writeDateSpan } from "../platform/dates";
@@ -16,12 +17,27 @@ const share = (n: number, d: number) => percent(shareOf(n, d));
 /** One column of a figures table; `rate` marks the cell whose raw rate the browser test and the chart read. */
 type Column<G> = { label: StringKey; cell: (g: G, lang: Lang) => string | number; rate?: (g: G) => number | null };
 
+/**
+ * A table that scrolls sideways in its own box when the window is narrower than it (320 px, 200 %
+ * zoom), not the page (WCAG 1.4.10). Its figures hold no link to Tab to, so the box is a stop of its
+ * own, named by the table's caption (`captionId`), for the arrow keys to scroll it (WCAG 2.1.1); a group,
+ * not a region: the section around it already is one, under the same name.
+ */
+function Scrolls(props: { captionId: string; children: Child }) {
+  return (
+    <div class="scroll" role="group" tabindex={0} aria-labelledby={props.captionId}>
+      {props.children}
+    </div>
+  );
+}
+
 /** A chart's accessible form: one row per group key, the same figures as the API's groups. */
 function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string; caption: StringKey; keyLabel: StringKey; groups: G[]; columns: Column<G>[]; name: (key: string) => string; detail?: (key: string) => string | null }) {
   const { lang, columns } = props;
   return (
+    <Scrolls captionId={`${props.id}-caption`}>
     <table id={props.id}>
-      <caption>{t(lang, props.caption)}</caption>
+      <caption id={`${props.id}-caption`}>{t(lang, props.caption)}</caption>
       <thead>
         <tr>
           <th scope="col">{t(lang, props.keyLabel)}</th>
@@ -50,6 +66,7 @@ function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string;
         ))}
       </tbody>
     </table>
+    </Scrolls>
   );
 }
 
@@ -268,8 +285,9 @@ export function MetricsPage(props: {
       </h1>
       {props.periodError ? <p class="error" role="alert">{tf(lang, "periodInvalid", { detail: props.periodError })}</p> : null}
       <PeriodForm lang={lang} from={overall.from} to={overall.to} today={page.today} />
+      <Scrolls captionId="summary-caption">
       <table id="summary">
-        <caption>{t(lang, "summary")}</caption>
+        <caption id="summary-caption">{t(lang, "summary")}</caption>
         <tbody>
           <tr><th scope="row">{t(lang, "started")}</th><td>{overall.started}</td></tr>
           <tr><th scope="row">{t(lang, "restartedN")}</th><td>{overall.restarted}</td></tr>
@@ -285,6 +303,7 @@ export function MetricsPage(props: {
           <tr><th scope="row">{t(lang, "maxCalls")}</th><td>{overall.timeToCancel.maxCalls ?? "—"}</td></tr>
         </tbody>
       </table>
+      </Scrolls>
       <p class="summary-note" id="summary-adds-up">{tf(lang, "summaryAddsUp", { started: overall.started, saved: overall.saved, canceled: overall.canceled, abandoned: overall.abandoned, open: overall.open })}</p>
       <p class="summary-note" id="churn-note">{t(lang, "churnNote")}</p>
       <script type="application/json" id="metrics-data" dangerouslySetInnerHTML={{ __html: JSON.stringify(chartData).replace(/</g, "\\u003c") }}></script>
@@ -305,8 +324,9 @@ export function MetricsPage(props: {
         <h2 id="h-winback">
           {t(lang, "winback")} <small>{span(winback.from, winback.to)}</small>
         </h2>
+        <Scrolls captionId="winback-summary-caption">
         <table id="winback-summary">
-          <caption>{t(lang, "summary")}</caption>
+          <caption id="winback-summary-caption">{t(lang, "summary")}</caption>
           <tbody>
             <tr><th scope="row">{t(lang, "canceledN")}</th><td>{winback.canceled}</td></tr>
             <tr><th scope="row">{t(lang, "reactivatedN")}</th><td>{winback.reactivated}</td></tr>
@@ -317,6 +337,7 @@ export function MetricsPage(props: {
             <tr><th scope="row">{t(lang, "revenueRecovered")}</th><td>{winback.revenueRecovered.length ? winback.revenueRecovered.map((m) => formatMoney(m, lang)).join(" / ") : "—"}</td></tr>
           </tbody>
         </table>
+        </Scrolls>
         {(["winbackReason", "winbackMonth"] as const).map((k) => {
           const caption: StringKey = k === "winbackReason" ? "reactivationByReason" : "reactivationByMonth";
           return (

@@ -1082,8 +1082,15 @@ export function consolePages(app: Fetcher) {
               </option>
             ))}
           </select>
-          <button type="submit">{t(lang, "searchButton")}</button>
+          {/* Not 「検索」 alone: the header's button of that name finds customers. */}
+          <button type="submit">{t(lang, "knowledgeSearch")}</button>
         </form>
+        {/* After a search, focus starts on how many it found (console.ts data-autofocus): heard at once, the entries next. */}
+        {q.q || q.reason ? (
+          <p id="knowledge-found" role="status" tabindex={-1} data-autofocus="">
+            {tf(lang, "knowledgeFound", { n: (list.body?.data ?? []).length })}
+          </p>
+        ) : null}
         <KnowledgeList lang={lang} csrf={page.csrf} entries={list.body?.data ?? []} back={`/console/knowledge?${kq}`} level={2} />
       </Layout>,
     );

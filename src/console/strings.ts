@@ -14,6 +14,7 @@ const T = {
   slashShortcut: { ja: "「/」キーで検索へ", en: "“/” key to search" },
   knowledge: { ja: "ナレッジ", en: "Knowledge" },
   knowledgeSearch: { ja: "ナレッジ検索", en: "Search the knowledge" },
+  knowledgeFound: { ja: "ナレッジ検索の結果: {n}件", en: "Knowledge search: {n} found" },
   metrics: { ja: "指標", en: "Metrics" },
   logout: { ja: "ログアウト", en: "Log out" },
   language: { ja: "English", en: "日本語" },

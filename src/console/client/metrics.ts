@@ -18,9 +18,11 @@ const data = JSON.parse(document.getElementById("metrics-data")!.textContent ?? 
 /** A tick's name cut to `max` characters (the legend and the table keep the whole name). */
 const shortened = (name: string, max: number) => (name.length > max ? `${name.slice(0, max - 1)}…` : name);
 
-function draw(el: HTMLElement, { x, label, hint, points }: Series, byDate: boolean) {
-  if (points.length === 0) return;
-  const width = Math.max(280, Math.min(el.clientWidth || 640, 900));
+/** The chart's width in its box now: as wide as the box, 280–900 px. */
+const widthIn = (el: HTMLElement) => Math.max(280, Math.min(el.clientWidth || 640, 900));
+
+function draw(el: HTMLElement, { x, label, hint, points }: Series, byDate: boolean, width: number): uPlotType | null {
+  if (points.length === 0) return null;
   // One tick per row, named as its table row is (「11月2日の週」), not uPlot's own date or number form,
   // with its n; names that would not fit side by side are cut short and slanted, so none overlaps.
   const xs = points.map((_p, i) => i);
@@ -63,11 +65,22 @@ function draw(el: HTMLElement, { x, label, hint, points }: Series, byDate: boole
       },
     ],
   };
-  new uPlot(opts, [xs, ys], el);
+  return new uPlot(opts, [xs, ys], el);
 }
 
 for (const el of document.querySelectorAll<HTMLElement>(".chart")) {
   const series = data[el.dataset.group ?? ""];
-  if (series) draw(el, series, el.dataset.group === "week");
+  let width = widthIn(el);
+  let chart = series ? draw(el, series, el.dataset.group === "week", width) : null;
   el.dataset.drawn = "true";
+  // Drawn again at the box's new width when the window narrows or is zoomed (200 %, 400 %): a chart
+  // drawn for the old width would make the whole page scroll sideways (WCAG 1.4.10). Its ticks are
+  // laid out anew for the width (slanted or not), so it is drawn again rather than resized.
+  if (chart && series)
+    new ResizeObserver(() => {
+      if (widthIn(el) === width) return;
+      width = widthIn(el);
+      chart?.destroy();
+      chart = draw(el, series, el.dataset.group === "week", width);
+    }).observe(el);
 }
