@@ -35,6 +35,14 @@ const LOST_AT = sql.raw(`CASE WHEN f.status = 'saved' AND f.closed_at IS NOT NUL
     (SELECT iif(s.canceled_at > f.closed_at, s.canceled_at, NULL) AS c) y
 ) END`);
 
+/**
+ * A flow's confirmed cancellation the customer undid: its win-back record (one per cancellation,
+ * `flow_id` the flow) marked `undone` — reactivated on or before its `effectiveOn`, so it never took
+ * effect (winback/service `recordReactivations`). A seek of index winbacks_subscription, the plan's
+ * few records read. Asked of canceled flows only.
+ */
+const UNDONE = sql.raw(`EXISTS (SELECT 1 FROM winbacks w WHERE w.tenant_id = f.tenant_id AND w.subscription_id = f.subscription_id AND w.flow_id = f.id AND w.undone = 1)`);
+
 const COLUMNS: Record<FlowColumn, SQL> = {
   reason: sql.raw("coalesce(f.reason, 'none')"),
   offer: sql.raw("coalesce(json_extract(j.value, '$.offerId'), 'none')"),
@@ -54,7 +62,8 @@ const ms = (a: SQL, b: SQL) => sql`CAST(round((julianday(${b}) - julianday(${a})
  * by their start instant (index cancel_flows_started): one statement, no flow row read into JS.
  * Flows are counted per bucket (`buckets`: shop-local days, weeks or the whole range, bounds
  * already in the shop's time zone), or per `by` column over all the buckets. The same
- * definitions: a flow replaced by a newer one (`superseded_by`) is a restart, not an attempt: the
+ * definitions: a canceled flow whose cancellation the customer undid is `undone`, not `canceled`
+ * (in the kept arms as closed, in time to cancel as a cancellation); a flow replaced by a newer one (`superseded_by`) is a restart, not an attempt: the
  * flow that replaced it carries the attempt (under the attempt's first channel, time to cancel from
  * its first start with the calls of all its flows); open flows past their expiry count as abandoned; a save is judged once
  * `durableSaveDays` old and durable if its subscription was not canceled within them (its first
@@ -73,9 +82,10 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
   const window = q.durableSaveDays * 86_400_000;
   const now = q.now;
   // The effective status, as effectiveStatus() decides it; `restarted`: abandoned because a newer
-  // flow replaced it (superseded), which carries the attempt (cancel-flows/state `isRestart`).
+  // flow replaced it (superseded), which carries the attempt (cancel-flows/state `isRestart`);
+  // `undone`: canceled, and the customer undid the cancellation (UNDONE).
   // Only an abandoned row reads superseded_by (a column at the end of the record).
-  const status: SQL = sql`CASE f.status WHEN 'abandoned' THEN iif(f.superseded_by IS NULL, 'abandoned', 'restarted') WHEN 'open' THEN iif(f.expires_at <= ${now}, 'abandoned', 'open') WHEN 'offered' THEN iif(f.expires_at <= ${now}, 'abandoned', 'offered') ELSE f.status END`;
+  const status: SQL = sql`CASE f.status WHEN 'abandoned' THEN iif(f.superseded_by IS NULL, 'abandoned', 'restarted') WHEN 'canceled' THEN iif(${UNDONE}, 'undone', 'canceled') WHEN 'open' THEN iif(f.expires_at <= ${now}, 'abandoned', 'open') WHEN 'offered' THEN iif(f.expires_at <= ${now}, 'abandoned', 'offered') ELSE f.status END`;
   const key = q.by ? COLUMNS[q.by] : sql.raw("w.key");
   const shown = q.by === "offer" ? sql.raw("LEFT JOIN json_each(f.offers_shown) j") : sql.raw("");
   const rows = await store.rows(sql`
@@ -89,7 +99,7 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
     ),
     cancels AS (
       SELECT key, calls, (${ms(sql`attempt_started_at`, sql`closed_at`)} + 500) / 1000 AS secs
-        FROM flows WHERE st = 'canceled' AND closed_at IS NOT NULL
+        FROM flows WHERE st IN ('canceled', 'undone') AND closed_at IS NOT NULL
     ),
     ranked AS (
       SELECT key, calls, secs,
@@ -113,6 +123,7 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
           sum(st = 'restarted') AS restarted,
           sum(st = 'saved') AS saved,
           sum(st = 'canceled') AS canceled,
+          sum(st = 'undone') AS undone,
           sum(st = 'abandoned') AS abandoned,
           sum(st IN ('open', 'offered')) AS open,
           sum(st = 'saved' AND offer_id = key) AS accepted,
@@ -121,10 +132,10 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
               AND (sub_canceled_at IS NULL OR ${ms(sql`closed_at`, sql`sub_canceled_at`)} > ${window})) AS durable,
           sum(st = 'saved' AND closed_at IS NOT NULL AND sub_canceled_at IS NOT NULL AND ${ms(sql`closed_at`, sql`sub_canceled_at`)} <= ${window}) AS lost,
           sum(holdout = 0 AND holdout_percent > 0 AND st <> 'restarted') AS offered_flows,
-          sum(holdout = 0 AND holdout_percent > 0 AND st IN ('saved', 'canceled', 'abandoned')) AS offered_closed,
+          sum(holdout = 0 AND holdout_percent > 0 AND st IN ('saved', 'canceled', 'undone', 'abandoned')) AS offered_closed,
           sum(holdout = 0 AND holdout_percent > 0 AND st = 'canceled') AS offered_canceled,
           sum(holdout = 1 AND st <> 'restarted') AS holdout_flows,
-          sum(holdout = 1 AND st IN ('saved', 'canceled', 'abandoned')) AS holdout_closed,
+          sum(holdout = 1 AND st IN ('saved', 'canceled', 'undone', 'abandoned')) AS holdout_closed,
           sum(holdout = 1 AND st = 'canceled') AS holdout_canceled${q.by === "operator" ? sql`, max(label) AS label` : sql``}
         FROM flows GROUP BY key
     )
@@ -151,6 +162,7 @@ function figures(r: FlowRow | undefined) {
     restarted: n(row.restarted),
     saved,
     canceled,
+    undone: n(row.undone),
     abandoned: n(row.abandoned),
     open: n(row.open),
     saveRate: ratio(saved, saved + canceled),
