@@ -67,6 +67,7 @@ const saveColumns = (durableSaveDays: number): Column<Group>[] => [
   { label: "started", cell: (g) => g.started },
   { label: "savedN", cell: (g) => g.saved },
   { label: "canceledN", cell: (g) => g.canceled },
+  { label: "undoneN", cell: (g) => g.undone },
   { label: "saveRate", cell: (g) => share(g.saved, g.saved + g.canceled), rate: (g) => g.saveRate },
   { label: "durableSaveRate", cell: (g, lang) => durableWords(g, lang, durableSaveDays, true) },
   { label: "medianSeconds", cell: (g, lang) => (g.timeToCancel.medianSeconds === null ? "—" : duration(g.timeToCancel.medianSeconds, lang)) },
@@ -80,13 +81,14 @@ const saveColumns = (durableSaveDays: number): Column<Group>[] => [
  * offers a flow, a pause shown beside a skip that was taken read 「阻止率 100%」 with 承諾 0.
  */
 const offerColumns = (durableSaveDays: number): Column<Group>[] => {
-  const [started, saved, canceled, rate, ...rest] = saveColumns(durableSaveDays);
+  const [started, saved, canceled, undone, rate, ...rest] = saveColumns(durableSaveDays);
   return [
     started!,
     { label: "acceptedN", cell: (g) => g.accepted ?? 0 },
     { label: "acceptedSaveRate", cell: (g) => share(g.accepted ?? 0, g.saved + g.canceled) },
     { ...saved!, label: "shownSavedN" },
     canceled!,
+    undone!,
     { ...rate!, label: "shownSaveRate" },
     ...rest,
   ];
@@ -163,6 +165,7 @@ export function metricsCsvRowName(names: ReturnType<typeof metricsRowNames>, lan
 export function metricsCsvHeaders(lang: Lang): Record<string, string> {
   const words: Record<string, StringKey> = {
     canceled: "csvCanceled",
+    undone: "csvUndone",
     abandoned: "csvAbandoned",
     open: "csvOpen",
     accepted: "csvAccepted",
@@ -275,6 +278,7 @@ export function MetricsPage(props: {
           <tr><th scope="row">{t(lang, "restartedN")}</th><td>{overall.restarted}</td></tr>
           <tr><th scope="row">{t(lang, "savedN")}</th><td>{overall.saved}</td></tr>
           <tr><th scope="row">{t(lang, "canceledN")}</th><td>{overall.canceled}</td></tr>
+          <tr><th scope="row">{t(lang, "undoneN")}</th><td>{overall.undone}</td></tr>
           <tr><th scope="row">{t(lang, "abandonedN")}</th><td>{overall.abandoned}</td></tr>
           <tr><th scope="row">{t(lang, "openN")}</th><td>{overall.open}</td></tr>
           <tr><th scope="row">{t(lang, "saveRate")}</th><td data-rate={String(overall.saveRate ?? "")}>{share(overall.saved, overall.saved + overall.canceled)}</td></tr>
@@ -285,7 +289,7 @@ export function MetricsPage(props: {
           <tr><th scope="row">{t(lang, "maxCalls")}</th><td>{overall.timeToCancel.maxCalls ?? "—"}</td></tr>
         </tbody>
       </table>
-      <p class="summary-note" id="summary-adds-up">{tf(lang, "summaryAddsUp", { started: overall.started, saved: overall.saved, canceled: overall.canceled, abandoned: overall.abandoned, open: overall.open })}</p>
+      <p class="summary-note" id="summary-adds-up">{tf(lang, "summaryAddsUp", { started: overall.started, saved: overall.saved, canceled: overall.canceled, undone: overall.undone, abandoned: overall.abandoned, open: overall.open })}</p>
       <p class="summary-note" id="churn-note">{t(lang, "churnNote")}</p>
       <script type="application/json" id="metrics-data" dangerouslySetInnerHTML={{ __html: JSON.stringify(chartData).replace(/</g, "\\u003c") }}></script>
       {(["week", "reason", "offer", "channel", "operator"] as const).map((k) => {
