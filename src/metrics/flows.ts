@@ -39,7 +39,8 @@ const LOST_AT = sql.raw(`CASE WHEN f.status = 'saved' AND f.closed_at IS NOT NUL
  * A flow's confirmed cancellation the customer undid: its win-back record (one per cancellation,
  * `flow_id` the flow) marked `undone` — reactivated on or before its `effectiveOn`, so it never took
  * effect (winback/service `recordReactivations`). A seek of index winbacks_subscription, the plan's
- * few records read. Asked of canceled flows only.
+ * few records read. Asked of canceled flows only: every use follows `st = 'canceled' AND`, which
+ * SQLite evaluates first (the column is substituted where it is used, not computed once per row).
  */
 const UNDONE = sql.raw(`EXISTS (SELECT 1 FROM winbacks w WHERE w.tenant_id = f.tenant_id AND w.subscription_id = f.subscription_id AND w.flow_id = f.id AND w.undone = 1)`);
 
@@ -82,16 +83,15 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
   const window = q.durableSaveDays * 86_400_000;
   const now = q.now;
   // The effective status, as effectiveStatus() decides it; `restarted`: abandoned because a newer
-  // flow replaced it (superseded), which carries the attempt (cancel-flows/state `isRestart`);
-  // `undone`: canceled, and the customer undid the cancellation (UNDONE).
+  // flow replaced it (superseded), which carries the attempt (cancel-flows/state `isRestart`).
   // Only an abandoned row reads superseded_by (a column at the end of the record).
-  const status: SQL = sql`CASE f.status WHEN 'abandoned' THEN iif(f.superseded_by IS NULL, 'abandoned', 'restarted') WHEN 'canceled' THEN iif(${UNDONE}, 'undone', 'canceled') WHEN 'open' THEN iif(f.expires_at <= ${now}, 'abandoned', 'open') WHEN 'offered' THEN iif(f.expires_at <= ${now}, 'abandoned', 'offered') ELSE f.status END`;
+  const status: SQL = sql`CASE f.status WHEN 'abandoned' THEN iif(f.superseded_by IS NULL, 'abandoned', 'restarted') WHEN 'open' THEN iif(f.expires_at <= ${now}, 'abandoned', 'open') WHEN 'offered' THEN iif(f.expires_at <= ${now}, 'abandoned', 'offered') ELSE f.status END`;
   const key = q.by ? COLUMNS[q.by] : sql.raw("w.key");
   const shown = q.by === "offer" ? sql.raw("LEFT JOIN json_each(f.offers_shown) j") : sql.raw("");
   const rows = await store.rows(sql`
     WITH buckets(key, lo, hi) AS (VALUES ${values}),
     flows AS (
-      SELECT ${key} AS key, ${q.by === "operator" ? sql`${LAST_OPERATOR("name")} AS label,` : sql``} ${status} AS st, f.offer_id, f.holdout, f.holdout_percent, f.closed_at, coalesce(f.attempt_started_at, f.started_at) AS attempt_started_at, f.calls + f.earlier_calls AS calls, ${LOST_AT} AS sub_canceled_at
+      SELECT ${key} AS key, ${q.by === "operator" ? sql`${LAST_OPERATOR("name")} AS label,` : sql``} ${status} AS st, ${UNDONE} AS undone, f.offer_id, f.holdout, f.holdout_percent, f.closed_at, coalesce(f.attempt_started_at, f.started_at) AS attempt_started_at, f.calls + f.earlier_calls AS calls, ${LOST_AT} AS sub_canceled_at
         FROM buckets w
         JOIN cancel_flows f ON f.tenant_id = ${store.tenantId} AND f.started_at >= w.lo AND f.started_at < w.hi
         ${shown}
@@ -99,7 +99,7 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
     ),
     cancels AS (
       SELECT key, calls, (${ms(sql`attempt_started_at`, sql`closed_at`)} + 500) / 1000 AS secs
-        FROM flows WHERE st IN ('canceled', 'undone') AND closed_at IS NOT NULL
+        FROM flows WHERE st = 'canceled' AND closed_at IS NOT NULL
     ),
     ranked AS (
       SELECT key, calls, secs,
@@ -122,8 +122,8 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
           count(*) AS flows,
           sum(st = 'restarted') AS restarted,
           sum(st = 'saved') AS saved,
-          sum(st = 'canceled') AS canceled,
-          sum(st = 'undone') AS undone,
+          sum(st = 'canceled' AND NOT undone) AS canceled,
+          sum(st = 'canceled' AND undone) AS undone,
           sum(st = 'abandoned') AS abandoned,
           sum(st IN ('open', 'offered')) AS open,
           sum(st = 'saved' AND offer_id = key) AS accepted,
@@ -132,11 +132,11 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
               AND (sub_canceled_at IS NULL OR ${ms(sql`closed_at`, sql`sub_canceled_at`)} > ${window})) AS durable,
           sum(st = 'saved' AND closed_at IS NOT NULL AND sub_canceled_at IS NOT NULL AND ${ms(sql`closed_at`, sql`sub_canceled_at`)} <= ${window}) AS lost,
           sum(holdout = 0 AND holdout_percent > 0 AND st <> 'restarted') AS offered_flows,
-          sum(holdout = 0 AND holdout_percent > 0 AND st IN ('saved', 'canceled', 'undone', 'abandoned')) AS offered_closed,
-          sum(holdout = 0 AND holdout_percent > 0 AND st = 'canceled') AS offered_canceled,
+          sum(holdout = 0 AND holdout_percent > 0 AND st IN ('saved', 'canceled', 'abandoned')) AS offered_closed,
+          sum(holdout = 0 AND holdout_percent > 0 AND st = 'canceled' AND NOT undone) AS offered_canceled,
           sum(holdout = 1 AND st <> 'restarted') AS holdout_flows,
-          sum(holdout = 1 AND st IN ('saved', 'canceled', 'undone', 'abandoned')) AS holdout_closed,
-          sum(holdout = 1 AND st = 'canceled') AS holdout_canceled${q.by === "operator" ? sql`, max(label) AS label` : sql``}
+          sum(holdout = 1 AND st IN ('saved', 'canceled', 'abandoned')) AS holdout_closed,
+          sum(holdout = 1 AND st = 'canceled' AND NOT undone) AS holdout_canceled${q.by === "operator" ? sql`, max(label) AS label` : sql``}
         FROM flows GROUP BY key
     )
     SELECT c.*, m.cancellations, m.median_calls, m.max_calls, m.median_seconds, m.max_seconds
