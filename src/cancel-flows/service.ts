@@ -760,7 +760,9 @@ export async function reactivate(store: TenantStore, subscriptionId: string, inp
     const feeAnswer = fee ? { cancellationFee: { ...feeRecord(fee, sub), note: fee.note[ctx.lang] } } : {};
     await refreshRisk(s, subscriptionId, at, "reactivated");
     // Revenue recovered: the plan as it restarts, with the offer taken (its discount, its size).
-    const recovered = async () => recordReactivations(s, [await getSubscription(s, subscriptionId)], at);
+    // A restart that took an offer (a comeback or the confirmation's win-back offer) is a win-back
+    // the offer bought, never a cancellation undone (today null), whenever it came.
+    const recovered = async () => recordReactivations(s, [await getSubscription(s, subscriptionId)], at, comeback || winBack ? null : today);
     if (comeback && terms) {
       // Applied like any accepted offer, in the same transaction: both or neither. Not counted as a
       // cancel-flow save (the bandit learns saves of flows it showed offers in); the change's source,

@@ -36,36 +36,36 @@ function FigureTable<G extends { key: string }>(props: { lang: Lang; id: string;
   const { lang, columns } = props;
   return (
     <Scrolls captionId={`${props.id}-caption`}>
-    <table id={props.id}>
-      <caption id={`${props.id}-caption`}>{t(lang, props.caption)}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t(lang, props.keyLabel)}</th>
-          {columns.map((col) => (
-            <th scope="col">{t(lang, col.label)}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {props.groups.map((g) => (
+      <table id={props.id}>
+        <caption id={`${props.id}-caption`}>{t(lang, props.caption)}</caption>
+        <thead>
           <tr>
-            <th scope="row" data-key={g.key}>
-              {props.name(g.key)}
-              {props.detail?.(g.key) ? (
-                <>
-                  <br />
-                  <small class="row-detail">{props.detail(g.key)}</small>
-                </>
-              ) : null}
-            </th>
-            {columns.map((col) => {
-              const rate = col.rate?.(g);
-              return rate === undefined ? <td>{col.cell(g, lang)}</td> : <td data-rate={rate === null ? "" : String(rate)}>{col.cell(g, lang)}</td>;
-            })}
+            <th scope="col">{t(lang, props.keyLabel)}</th>
+            {columns.map((col) => (
+              <th scope="col">{t(lang, col.label)}</th>
+            ))}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.groups.map((g) => (
+            <tr>
+              <th scope="row" data-key={g.key}>
+                {props.name(g.key)}
+                {props.detail?.(g.key) ? (
+                  <>
+                    <br />
+                    <small class="row-detail">{props.detail(g.key)}</small>
+                  </>
+                ) : null}
+              </th>
+              {columns.map((col) => {
+                const rate = col.rate?.(g);
+                return rate === undefined ? <td>{col.cell(g, lang)}</td> : <td data-rate={rate === null ? "" : String(rate)}>{col.cell(g, lang)}</td>;
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </Scrolls>
   );
 }
@@ -84,6 +84,7 @@ const saveColumns = (durableSaveDays: number): Column<Group>[] => [
   { label: "started", cell: (g) => g.started },
   { label: "savedN", cell: (g) => g.saved },
   { label: "canceledN", cell: (g) => g.canceled },
+  { label: "undoneN", cell: (g) => g.undone },
   { label: "saveRate", cell: (g) => share(g.saved, g.saved + g.canceled), rate: (g) => g.saveRate },
   { label: "durableSaveRate", cell: (g, lang) => durableWords(g, lang, durableSaveDays, true) },
   { label: "medianSeconds", cell: (g, lang) => (g.timeToCancel.medianSeconds === null ? "—" : duration(g.timeToCancel.medianSeconds, lang)) },
@@ -97,13 +98,14 @@ const saveColumns = (durableSaveDays: number): Column<Group>[] => [
  * offers a flow, a pause shown beside a skip that was taken read 「阻止率 100%」 with 承諾 0.
  */
 const offerColumns = (durableSaveDays: number): Column<Group>[] => {
-  const [started, saved, canceled, rate, ...rest] = saveColumns(durableSaveDays);
+  const [started, saved, canceled, undone, rate, ...rest] = saveColumns(durableSaveDays);
   return [
     started!,
     { label: "acceptedN", cell: (g) => g.accepted ?? 0 },
     { label: "acceptedSaveRate", cell: (g) => share(g.accepted ?? 0, g.saved + g.canceled) },
     { ...saved!, label: "shownSavedN" },
     canceled!,
+    undone!,
     { ...rate!, label: "shownSaveRate" },
     ...rest,
   ];
@@ -180,6 +182,7 @@ export function metricsCsvRowName(names: ReturnType<typeof metricsRowNames>, lan
 export function metricsCsvHeaders(lang: Lang): Record<string, string> {
   const words: Record<string, StringKey> = {
     canceled: "csvCanceled",
+    undone: "csvUndone",
     abandoned: "csvAbandoned",
     open: "csvOpen",
     accepted: "csvAccepted",
@@ -286,25 +289,26 @@ export function MetricsPage(props: {
       {props.periodError ? <p class="error" role="alert">{tf(lang, "periodInvalid", { detail: props.periodError })}</p> : null}
       <PeriodForm lang={lang} from={overall.from} to={overall.to} today={page.today} />
       <Scrolls captionId="summary-caption">
-      <table id="summary">
-        <caption id="summary-caption">{t(lang, "summary")}</caption>
-        <tbody>
-          <tr><th scope="row">{t(lang, "started")}</th><td>{overall.started}</td></tr>
-          <tr><th scope="row">{t(lang, "restartedN")}</th><td>{overall.restarted}</td></tr>
-          <tr><th scope="row">{t(lang, "savedN")}</th><td>{overall.saved}</td></tr>
-          <tr><th scope="row">{t(lang, "canceledN")}</th><td>{overall.canceled}</td></tr>
-          <tr><th scope="row">{t(lang, "abandonedN")}</th><td>{overall.abandoned}</td></tr>
-          <tr><th scope="row">{t(lang, "openN")}</th><td>{overall.open}</td></tr>
-          <tr><th scope="row">{t(lang, "saveRate")}</th><td data-rate={String(overall.saveRate ?? "")}>{share(overall.saved, overall.saved + overall.canceled)}</td></tr>
-          <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td data-durable>{durableWords(overall, lang, props.durableSaveDays, false)}{overall.durableSaves.lost > 0 ? tf(lang, "savesLost", { n: overall.durableSaves.lost }) : ""}</td></tr>
-          <tr><th scope="row">{t(lang, "holdoutLift")}</th><td data-lift="holdout">{overall.holdout ? liftWords(lang, overall.holdout.lift, overall.holdout.liftInterval) : "—"}</td></tr>
-          <tr><th scope="row">{tf(lang, "churnRateOf", { canceled: overall.churn.canceled, active: overall.churn.activeAtStart })}</th><td data-churn>{share(overall.churn.canceled, overall.churn.activeAtStart)}</td></tr>
-          <tr><th scope="row">{t(lang, "medianSeconds")}</th><td>{overall.timeToCancel.medianSeconds === null ? "—" : duration(overall.timeToCancel.medianSeconds, lang)}</td></tr>
-          <tr><th scope="row">{t(lang, "maxCalls")}</th><td>{overall.timeToCancel.maxCalls ?? "—"}</td></tr>
-        </tbody>
-      </table>
+        <table id="summary">
+          <caption id="summary-caption">{t(lang, "summary")}</caption>
+          <tbody>
+            <tr><th scope="row">{t(lang, "started")}</th><td>{overall.started}</td></tr>
+            <tr><th scope="row">{t(lang, "restartedN")}</th><td>{overall.restarted}</td></tr>
+            <tr><th scope="row">{t(lang, "savedN")}</th><td>{overall.saved}</td></tr>
+            <tr><th scope="row">{t(lang, "canceledN")}</th><td>{overall.canceled}</td></tr>
+            <tr><th scope="row">{t(lang, "undoneN")}</th><td>{overall.undone}</td></tr>
+            <tr><th scope="row">{t(lang, "abandonedN")}</th><td>{overall.abandoned}</td></tr>
+            <tr><th scope="row">{t(lang, "openN")}</th><td>{overall.open}</td></tr>
+            <tr><th scope="row">{t(lang, "saveRate")}</th><td data-rate={String(overall.saveRate ?? "")}>{share(overall.saved, overall.saved + overall.canceled)}</td></tr>
+            <tr><th scope="row">{t(lang, "durableSaveRate")}</th><td data-durable>{durableWords(overall, lang, props.durableSaveDays, false)}{overall.durableSaves.lost > 0 ? tf(lang, "savesLost", { n: overall.durableSaves.lost }) : ""}</td></tr>
+            <tr><th scope="row">{t(lang, "holdoutLift")}</th><td data-lift="holdout">{overall.holdout ? liftWords(lang, overall.holdout.lift, overall.holdout.liftInterval) : "—"}</td></tr>
+            <tr><th scope="row">{tf(lang, "churnRateOf", { canceled: overall.churn.canceled, active: overall.churn.activeAtStart })}</th><td data-churn>{share(overall.churn.canceled, overall.churn.activeAtStart)}</td></tr>
+            <tr><th scope="row">{t(lang, "medianSeconds")}</th><td>{overall.timeToCancel.medianSeconds === null ? "—" : duration(overall.timeToCancel.medianSeconds, lang)}</td></tr>
+            <tr><th scope="row">{t(lang, "maxCalls")}</th><td>{overall.timeToCancel.maxCalls ?? "—"}</td></tr>
+          </tbody>
+        </table>
       </Scrolls>
-      <p class="summary-note" id="summary-adds-up">{tf(lang, "summaryAddsUp", { started: overall.started, saved: overall.saved, canceled: overall.canceled, abandoned: overall.abandoned, open: overall.open })}</p>
+      <p class="summary-note" id="summary-adds-up">{tf(lang, "summaryAddsUp", { started: overall.started, saved: overall.saved, canceled: overall.canceled, undone: overall.undone, abandoned: overall.abandoned, open: overall.open })}</p>
       <p class="summary-note" id="churn-note">{t(lang, "churnNote")}</p>
       <script type="application/json" id="metrics-data" dangerouslySetInnerHTML={{ __html: JSON.stringify(chartData).replace(/</g, "\\u003c") }}></script>
       {(["week", "reason", "offer", "channel", "operator"] as const).map((k) => {
@@ -325,18 +329,18 @@ export function MetricsPage(props: {
           {t(lang, "winback")} <small>{span(winback.from, winback.to)}</small>
         </h2>
         <Scrolls captionId="winback-summary-caption">
-        <table id="winback-summary">
-          <caption id="winback-summary-caption">{t(lang, "summary")}</caption>
-          <tbody>
-            <tr><th scope="row">{t(lang, "canceledN")}</th><td>{winback.canceled}</td></tr>
-            <tr><th scope="row">{t(lang, "reactivatedN")}</th><td>{winback.reactivated}</td></tr>
-            <tr><th scope="row">{t(lang, "reactivationRate")}</th><td data-rate={String(winback.reactivationRate ?? "")}>{share(winback.reactivated, winback.canceled)}</td></tr>
-            <tr><th scope="row">{t(lang, "rate180")}</th><td data-rate180>{winback.matured === 0 ? tf(lang, "rate180None", { waiting: waiting180 }) : `${share(winback.reactivatedWithin180, winback.matured)}${tf(lang, "rate180Base", { matured: winback.matured, waiting: waiting180 })}`}</td></tr>
-            <tr><th scope="row">{t(lang, "afterContactShare")}</th><td>{percent(winback.contacts.afterContactShare)}</td></tr>
-            <tr><th scope="row">{t(lang, "winbackLift")}</th><td data-lift="winback">{winback.holdout ? liftWords(lang, winback.holdout.lift, winback.holdout.liftInterval) : "—"}</td></tr>
-            <tr><th scope="row">{t(lang, "revenueRecovered")}</th><td>{winback.revenueRecovered.length ? winback.revenueRecovered.map((m) => formatMoney(m, lang)).join(" / ") : "—"}</td></tr>
-          </tbody>
-        </table>
+          <table id="winback-summary">
+            <caption id="winback-summary-caption">{t(lang, "summary")}</caption>
+            <tbody>
+              <tr><th scope="row">{t(lang, "canceledN")}</th><td>{winback.canceled}</td></tr>
+              <tr><th scope="row">{t(lang, "reactivatedN")}</th><td>{winback.reactivated}</td></tr>
+              <tr><th scope="row">{t(lang, "reactivationRate")}</th><td data-rate={String(winback.reactivationRate ?? "")}>{share(winback.reactivated, winback.canceled)}</td></tr>
+              <tr><th scope="row">{t(lang, "rate180")}</th><td data-rate180>{winback.matured === 0 ? tf(lang, "rate180None", { waiting: waiting180 }) : `${share(winback.reactivatedWithin180, winback.matured)}${tf(lang, "rate180Base", { matured: winback.matured, waiting: waiting180 })}`}</td></tr>
+              <tr><th scope="row">{t(lang, "afterContactShare")}</th><td>{percent(winback.contacts.afterContactShare)}</td></tr>
+              <tr><th scope="row">{t(lang, "winbackLift")}</th><td data-lift="winback">{winback.holdout ? liftWords(lang, winback.holdout.lift, winback.holdout.liftInterval) : "—"}</td></tr>
+              <tr><th scope="row">{t(lang, "revenueRecovered")}</th><td>{winback.revenueRecovered.length ? winback.revenueRecovered.map((m) => formatMoney(m, lang)).join(" / ") : "—"}</td></tr>
+            </tbody>
+          </table>
         </Scrolls>
         {(["winbackReason", "winbackMonth"] as const).map((k) => {
           const caption: StringKey = k === "winbackReason" ? "reactivationByReason" : "reactivationByMonth";

@@ -369,12 +369,14 @@ const T = {
   restartedN: { ja: "やり直し（開始に含めず）", en: "Restarted (not counted as started)" },
   savedN: { ja: "阻止", en: "Saved" },
   canceledN: { ja: "解約", en: "Canceled" },
-  // The rest of 開始: attempts with no decision (the API's `abandoned`, `open`), so 開始 = 阻止 + 解約 + 中断 + 未完了.
+  // A cancellation the customer withdrew (the API's `undone`): neither 解約 nor 阻止, so it stands apart.
+  undoneN: { ja: "取り消し（解約後、効力発生日までに再開）", en: "Undone (canceled, then restarted before it took effect)" },
+  // The rest of 開始: attempts with no decision (the API's `abandoned`, `open`), so 開始 = 阻止 + 解約 + 取り消し + 中断 + 未完了.
   abandonedN: { ja: "中断（決めずに離脱・期限切れ）", en: "Abandoned (left or expired undecided)" },
   openN: { ja: "未完了（まだ手続き中）", en: "Still open" },
   summaryAddsUp: {
-    ja: "開始{started}件 ＝ 阻止{saved} ＋ 解約{canceled} ＋ 中断{abandoned} ＋ 未完了{open}（この期間に始まった解約のご相談が、どう終わったか）。",
-    en: "Started {started} = saved {saved} + canceled {canceled} + abandoned {abandoned} + still open {open} (how the cancel flows started in this period ended).",
+    ja: "開始{started}件 ＝ 阻止{saved} ＋ 解約{canceled} ＋ 取り消し{undone} ＋ 中断{abandoned} ＋ 未完了{open}（この期間に始まった解約のご相談が、どう終わったか）。取り消しは、解約のあと効力発生日までにお客様が再開し、解約がなかったことになったものです。解約にも再開にも、解約率・阻止率・再加入率にも数えません。",
+    en: "Started {started} = saved {saved} + canceled {canceled} + undone {undone} + abandoned {abandoned} + still open {open} (how the cancel flows started in this period ended). Undone: the customer restarted before the cancellation took effect, so it never happened; it counts in no cancellation, churn, save or return figure.",
   },
   // 解約率 counts plans (the API's `churn`), not flows: its count is not the 解約 above.
   churnRateOf: {
@@ -392,6 +394,7 @@ const T = {
   shownSaveRate: { ja: "提示した相談の阻止率", en: "Save rate of the flows it was shown in" },
   // The console's CSV: the API's field name, then what it counts (the total row has both 解約 counts).
   csvCanceled: { ja: "解約（この期間に始まったご相談のうち解約で終わった件数）", en: "canceled (flows started in the period that ended canceled)" },
+  csvUndone: { ja: "取り消し（解約後、効力発生日までに再開。解約・再開のどちらにも数えない）", en: "undone (canceled, then restarted before it took effect: neither a cancellation nor a return)" },
   csvAbandoned: { ja: "中断（決めずに離脱・期限切れ）", en: "abandoned (left or expired undecided)" },
   csvOpen: { ja: "未完了（まだ手続き中）", en: "still open" },
   csvChurnActive: { ja: "解約率の分母（期間の初めに継続中だった定期）", en: "churn rate's base (plans live at the period's start)" },

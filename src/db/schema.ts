@@ -829,6 +829,14 @@ export const winbacks = sqliteTable(
     /** First win-back contact: a `winback.due` webhook when an endpoint accepted it, or a `winback.contacted` event. */
     contactedAt: text("contacted_at"),
     reactivatedAt: text("reactivated_at"),
+    /**
+     * The reactivation undid the cancellation: it came on or before `effectiveOn` (shop-local, as
+     * plan-changes/rules `undoesCancellation` decides), so the cancellation never took effect. A
+     * withdrawn decision, like a restarted flow: in no loss or return figure (metrics/flows,
+     * metrics/winback, metrics/population). Written with `reactivated_at` (winback/service
+     * `recordReactivations`); records from before migration 0059 as that migration could tell.
+     */
+    undone: integer("undone", { mode: "boolean" }).notNull().default(false),
     /** A year of deliveries of the reactivated plan (revenue recovered), minor units. */
     recoveredAmount: integer("recovered_amount"),
     /**
@@ -888,7 +896,12 @@ export const winbacks = sqliteTable(
       t.holdout,
       t.holdoutPercent,
       t.recoveredAmount,
+      // Undone cancellations are left out of every figure (migration 0059).
+      t.undone,
     ),
+    // The restarts that undid their cancellation, by instant: taken out of the rollups' reactivations
+    // (metrics/population). Few rows, one range seek.
+    index("winbacks_undone").on(t.tenantId, t.reactivatedAt).where(sql`undone = 1`),
     // The candidates list: one walk down this index, best first, reading every column the page
     // shows from the entry itself (covering: the table row, ~5 kB with overflow pages, is never read).
     index("winbacks_listable")

@@ -35,6 +35,15 @@ const LOST_AT = sql.raw(`CASE WHEN f.status = 'saved' AND f.closed_at IS NOT NUL
     (SELECT iif(s.canceled_at > f.closed_at, s.canceled_at, NULL) AS c) y
 ) END`);
 
+/**
+ * A flow's confirmed cancellation the customer undid: its win-back record (one per cancellation,
+ * `flow_id` the flow) marked `undone` — reactivated on or before its `effectiveOn`, so it never took
+ * effect (winback/service `recordReactivations`). A seek of index winbacks_subscription, the plan's
+ * few records read. Asked of canceled flows only: every use follows `st = 'canceled' AND`, which
+ * SQLite evaluates first (the column is substituted where it is used, not computed once per row).
+ */
+const UNDONE = sql.raw(`EXISTS (SELECT 1 FROM winbacks w WHERE w.tenant_id = f.tenant_id AND w.subscription_id = f.subscription_id AND w.flow_id = f.id AND w.undone = 1)`);
+
 const COLUMNS: Record<FlowColumn, SQL> = {
   reason: sql.raw("coalesce(f.reason, 'none')"),
   offer: sql.raw("coalesce(json_extract(j.value, '$.offerId'), 'none')"),
@@ -54,7 +63,8 @@ const ms = (a: SQL, b: SQL) => sql`CAST(round((julianday(${b}) - julianday(${a})
  * by their start instant (index cancel_flows_started): one statement, no flow row read into JS.
  * Flows are counted per bucket (`buckets`: shop-local days, weeks or the whole range, bounds
  * already in the shop's time zone), or per `by` column over all the buckets. The same
- * definitions: a flow replaced by a newer one (`superseded_by`) is a restart, not an attempt: the
+ * definitions: a canceled flow whose cancellation the customer undid is `undone`, not `canceled`
+ * (in the kept arms as closed, in time to cancel as a cancellation); a flow replaced by a newer one (`superseded_by`) is a restart, not an attempt: the
  * flow that replaced it carries the attempt (under the attempt's first channel, time to cancel from
  * its first start with the calls of all its flows); open flows past their expiry count as abandoned; a save is judged once
  * `durableSaveDays` old and durable if its subscription was not canceled within them (its first
@@ -81,7 +91,7 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
   const rows = await store.rows(sql`
     WITH buckets(key, lo, hi) AS (VALUES ${values}),
     flows AS (
-      SELECT ${key} AS key, ${q.by === "operator" ? sql`${LAST_OPERATOR("name")} AS label,` : sql``} ${status} AS st, f.offer_id, f.holdout, f.holdout_percent, f.closed_at, coalesce(f.attempt_started_at, f.started_at) AS attempt_started_at, f.calls + f.earlier_calls AS calls, ${LOST_AT} AS sub_canceled_at
+      SELECT ${key} AS key, ${q.by === "operator" ? sql`${LAST_OPERATOR("name")} AS label,` : sql``} ${status} AS st, ${UNDONE} AS undone, f.offer_id, f.holdout, f.holdout_percent, f.closed_at, coalesce(f.attempt_started_at, f.started_at) AS attempt_started_at, f.calls + f.earlier_calls AS calls, ${LOST_AT} AS sub_canceled_at
         FROM buckets w
         JOIN cancel_flows f ON f.tenant_id = ${store.tenantId} AND f.started_at >= w.lo AND f.started_at < w.hi
         ${shown}
@@ -112,7 +122,8 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
           count(*) AS flows,
           sum(st = 'restarted') AS restarted,
           sum(st = 'saved') AS saved,
-          sum(st = 'canceled') AS canceled,
+          sum(st = 'canceled' AND NOT undone) AS canceled,
+          sum(st = 'canceled' AND undone) AS undone,
           sum(st = 'abandoned') AS abandoned,
           sum(st IN ('open', 'offered')) AS open,
           sum(st = 'saved' AND offer_id = key) AS accepted,
@@ -122,10 +133,10 @@ export async function flowFigures(store: TenantStore, q: { buckets: readonly Flo
           sum(st = 'saved' AND closed_at IS NOT NULL AND sub_canceled_at IS NOT NULL AND ${ms(sql`closed_at`, sql`sub_canceled_at`)} <= ${window}) AS lost,
           sum(holdout = 0 AND holdout_percent > 0 AND st <> 'restarted') AS offered_flows,
           sum(holdout = 0 AND holdout_percent > 0 AND st IN ('saved', 'canceled', 'abandoned')) AS offered_closed,
-          sum(holdout = 0 AND holdout_percent > 0 AND st = 'canceled') AS offered_canceled,
+          sum(holdout = 0 AND holdout_percent > 0 AND st = 'canceled' AND NOT undone) AS offered_canceled,
           sum(holdout = 1 AND st <> 'restarted') AS holdout_flows,
           sum(holdout = 1 AND st IN ('saved', 'canceled', 'abandoned')) AS holdout_closed,
-          sum(holdout = 1 AND st = 'canceled') AS holdout_canceled${q.by === "operator" ? sql`, max(label) AS label` : sql``}
+          sum(holdout = 1 AND st = 'canceled' AND NOT undone) AS holdout_canceled${q.by === "operator" ? sql`, max(label) AS label` : sql``}
         FROM flows GROUP BY key
     )
     SELECT c.*, m.cancellations, m.median_calls, m.max_calls, m.median_seconds, m.max_seconds
@@ -151,6 +162,7 @@ function figures(r: FlowRow | undefined) {
     restarted: n(row.restarted),
     saved,
     canceled,
+    undone: n(row.undone),
     abandoned: n(row.abandoned),
     open: n(row.open),
     saveRate: ratio(saved, saved + canceled),

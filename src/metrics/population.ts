@@ -1,5 +1,5 @@
 import { and, eq, gte, lt, or, sql } from "drizzle-orm";
-import { subscriptionRollups } from "../db/schema";
+import { subscriptionRollups, winbacks } from "../db/schema";
 import { addDays, zonedInstant } from "../platform/dates";
 import type { TenantStore } from "../platform/tenancy";
 import type { Population } from "./retention";
@@ -39,15 +39,30 @@ async function sums(store: TenantStore, lo: string | null, hi: string) {
 }
 
 /**
+ * The restarts in the instants [lo, hi) (stored form) that undid their cancellation (win-back
+ * records `undone`, by `reactivated_at`: the instant the rollups count the restart at). Index
+ * winbacks_undone: one range seek over those few rows.
+ */
+async function undoneRestarts(store: TenantStore, lo: string, hi: string) {
+  const [row] = await store.q
+    .select({ n: sql<number>`count(*)` })
+    .from(winbacks)
+    .where(store.owns(winbacks, eq(winbacks.undone, true), gte(winbacks.reactivatedAt, lo), lt(winbacks.reactivatedAt, hi)));
+  return Number(row?.n ?? 0);
+}
+
+/**
  * Churn and win-back counts for the shop-local days `from`–`to` (inclusive) from the rollups:
  * subscriptions active or paused at the start of `from` — started before it, and neither canceled
  * before it now nor in a canceled spell then (canceled before it and restarted since: the restart
  * cleared its `canceled_at`, the rollups' `lapsed` remembers the spell) — canceled within the
- * days, and reactivations within them.
+ * days, and reactivations within them. A cancellation the customer undid is neither: its restart
+ * cleared it from `canceled`, and the restart is taken out of the reactivations (a withdrawn
+ * decision, not a return).
  */
 export async function populationCounts(store: TenantStore, from: string, to: string, timeZone: string): Promise<Population> {
-  const start = zonedInstant(from, "00:00", timeZone).slice(0, 16);
-  const end = zonedInstant(addDays(to, 1), "00:00", timeZone).slice(0, 16);
-  const [before, within] = await Promise.all([sums(store, null, start), sums(store, start, end)]);
-  return { activeAtStart: before.started - before.canceled - before.lapsed, canceledInRange: within.canceled, reactivationsInRange: within.reactivated };
+  const lo = zonedInstant(from, "00:00", timeZone);
+  const hi = zonedInstant(addDays(to, 1), "00:00", timeZone);
+  const [before, within, undone] = await Promise.all([sums(store, null, lo.slice(0, 16)), sums(store, lo.slice(0, 16), hi.slice(0, 16)), undoneRestarts(store, new Date(lo).toISOString(), new Date(hi).toISOString())]);
+  return { activeAtStart: before.started - before.canceled - before.lapsed, canceledInRange: within.canceled, reactivationsInRange: within.reactivated - undone };
 }

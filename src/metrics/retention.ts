@@ -13,8 +13,12 @@
  *   and the flow that replaced it carries the attempt: its outcome is the attempt's, it counts
  *   under the attempt's first channel, and time to cancel runs from the attempt's first start with
  *   the calls of all its flows. Start → reload → cancel is started 1, canceled 1, restarted 1.
+ * - undone: attempts whose confirmed cancellation the customer undid (reactivated on or before its
+ *   `effectiveOn`: it never took effect). A withdrawn decision, as a restart is: not in `canceled`
+ *   nor the save rate; closed and kept in the holdout arms; still in time to cancel (the customer
+ *   went through cancelling). started = saved + canceled + undone + abandoned + open.
  * - saveRate (解約阻止率) = saved / (saved + canceled): of the flows that reached a decision, the
- *   share where the customer accepted an offer. Abandoned flows are reported apart.
+ *   share where the customer accepted an offer. Abandoned and undone flows are reported apart.
  * - durableSaveRate = saves still not canceled `durableSaveDays` after the save / saves at least
  *   that old (younger saves are not judged yet); null without any.
  * - churnRate = subscriptions canceled in the range / subscriptions active or paused at its start.
@@ -52,6 +56,8 @@ export type FlowFact = {
   startedAt: string;
   closedAt: string | null;
   calls: number;
+  /** A canceled flow whose cancellation the customer undid (its win-back record `undone`); absent: not undone. */
+  undone?: boolean;
   /** The plan's first cancellation after the flow closed (its win-back record: a restart since does not clear it); null if none. */
   subscriptionCanceledAt: string | null;
   /** The flow that replaced this one while open (cancel_flows.superseded_by); absent or null: none did. */
@@ -102,7 +108,8 @@ export function flowMetrics(all: readonly FlowFact[], now: string, durableSaveDa
   const flows = all.filter((f) => !isRestart(f));
   const count = (st: FlowFact["status"]) => flows.filter((f) => f.status === st).length;
   const saved = count("saved");
-  const canceled = count("canceled");
+  const undone = flows.filter((f) => f.status === "canceled" && f.undone).length;
+  const canceled = count("canceled") - undone;
   const abandoned = count("abandoned");
   const open = count("open") + count("offered");
   const nowMs = Date.parse(now);
@@ -118,6 +125,7 @@ export function flowMetrics(all: readonly FlowFact[], now: string, durableSaveDa
     restarted: all.length - flows.length,
     saved,
     canceled,
+    undone,
     abandoned,
     open,
     saveRate: ratio(saved, saved + canceled),
@@ -136,7 +144,7 @@ export function flowMetrics(all: readonly FlowFact[], now: string, durableSaveDa
 function keptRate(all: readonly FlowFact[]) {
   const flows = all.filter((f) => !isRestart(f));
   const closed = flows.filter((f) => f.status === "saved" || f.status === "canceled" || f.status === "abandoned");
-  const canceled = closed.filter((f) => f.status === "canceled").length;
+  const canceled = closed.filter((f) => f.status === "canceled" && !f.undone).length;
   return { flows: flows.length, closed: closed.length, canceled, keptRate: closed.length ? ratio(closed.length - canceled, closed.length) : null };
 }
 

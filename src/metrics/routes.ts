@@ -50,12 +50,16 @@ const FlowCounts = {
       "Flows replaced by a newer flow of the same plan while open — the customer reloaded the portal and started again, an operator pressed 「最初からやり直す」, a web flow was taken over by phone — on the days they started (evidence step `superseded`). Part of the attempt that replaced them: not in `started`, `abandoned`, the save rate or the holdout arms.",
   }),
   saved: z.number().int(),
-  canceled: z.number().int(),
+  canceled: z.number().int().openapi({ description: "Attempts that ended in a confirmed cancellation that took effect (or has yet to): not those the customer undid (`undone`)." }),
+  undone: z.number().int().openapi({
+    description:
+      "Attempts whose cancellation was confirmed in the flow and then undone: the customer reactivated on or before its `effectiveOn` (shop-local; the early-cancellation fee waived, the plan going on as if never cancelled) without taking an offer (a restart with the confirmation's win-back offer or a comeback offer is a win-back, whenever it came). A withdrawn decision, as a restart is: not in `canceled` nor the save rate, not in churn, not a reactivation nor a win-back (`reactivations`, `winback`). In the holdout arms it is closed and kept; in `timeToCancel` it is a cancellation (the customer went through cancelling). `started` = `saved` + `canceled` + `undone` + `abandoned` + `open`, in every row.",
+  }),
   abandoned: z.number().int().openapi({ description: "Attempts that ended without a decision: the customer left the flow (`left`), it expired, or the plan was cancelled elsewhere while it was open. A restart (`restarted`) is not one." }),
   open: z.number().int(),
   saveRate: z.number().nullable().openapi({
     description:
-      "解約阻止率: saved / (saved + canceled), over the attempts started on the range's days that reached a decision (an attempt restarted in a new flow counts once, with that flow's outcome: start → reload → cancel is 0, start → restart → save is 1). A flow confirmed as a cancellation counts as canceled even when the customer undid it later (reactivated on or before its end date: the fee waived, the plan going on as if never cancelled): the rate judges the flow, and the undo is a reactivation (`reactivations.count`), not a save.",
+      "解約阻止率: saved / (saved + canceled), over the attempts started on the range's days that reached a decision (an attempt restarted in a new flow counts once, with that flow's outcome: start → reload → cancel is 0, start → restart → save is 1). A cancellation the customer undid (reactivated on or before its `effectiveOn`) is in neither term: it counts in `undone`, a withdrawn decision, as a restart is — not a loss, and not a save either (no offer kept the plan).",
   }),
   durableSaves: z.object({
     judged: z.number().int().openapi({ description: "Saves at least `durableSaveDays` old: the ones the rate judges." }),
@@ -65,19 +69,19 @@ const FlowCounts = {
     }),
   }),
   durableSaveRate: z.number().nullable().openapi({ description: "Saves still not canceled `durableSaveDays` later / saves at least that old." }),
-  timeToCancel: TimeToCancel.openapi({ description: "Fairness: calls and seconds from starting to a confirmed cancellation. For an attempt restarted in a new flow, from its first flow's start, with the calls of all its flows." }),
+  timeToCancel: TimeToCancel.openapi({ description: "Fairness: calls and seconds from starting to a confirmed cancellation, undone ones too (`cancellations` = `canceled` + `undone` of the flows with a closing instant). For an attempt restarted in a new flow, from its first flow's start, with the calls of all its flows." }),
 };
 const Kept = z.object({ flows: z.number().int(), closed: z.number().int(), canceled: z.number().int(), keptRate: z.number().nullable() });
 
 const Rates = {
   canceled: z.number().int().openapi({
     description:
-      "Cancellations confirmed on the range's days: the shop-local day each one's instant falls on in the shop's time zone as it is now (`timeZone`), so a change of zone moves them between days and months at once; the total over days that cover the same instants stays the same.",
+      "Cancellations confirmed on the range's days: the shop-local day each one's instant falls on in the shop's time zone as it is now (`timeZone`), so a change of zone moves them between days and months at once; the total over days that cover the same instants stays the same. Not those the customer undid (reactivated on or before the cancellation's `effectiveOn`, shop-local, whether cancelled in a flow, by a sync or an import): a withdrawn decision is in no figure of this report, neither a cancellation nor a return, and its restart's revenue is not `revenueRecovered`.",
   }),
   reactivated: z.number().int().openapi({ description: "Of those, the ones whose plan has been reactivated since." }),
   reactivationRate: z.number().nullable().openapi({
     description:
-      "再加入率, a cohort share: `reactivated` / `canceled` — of the cancellations confirmed on the range's days (one per cancellation, by a cancel flow, a sync or an import), those whose plan has since been reactivated (whenever the restart came, up to now; a cancellation undone on or before its end date counts as reactivated). Each cancellation counts once, so it is at most 1; recent cancellations have had less time (see `rate180`). Not `reactivations.reactivationRate`, which divides the range's restarts of any plan by the range's cancellations still standing (`churn.canceled`).",
+      "再加入率, a cohort share: `reactivated` / `canceled` — of the cancellations confirmed on the range's days (one per cancellation, by a cancel flow, a sync or an import), those whose plan has since been reactivated (whenever the restart came, up to now; a cancellation undone on or before its `effectiveOn` is in neither count: see `canceled`). Each cancellation counts once, so it is at most 1; recent cancellations have had less time (see `rate180`). Not `reactivations.reactivationRate`, which divides the range's restarts of any plan by the range's cancellations still standing (`churn.canceled`).",
   }),
   matured: z.number().int().openapi({ description: "Cancellations at least 180 days old: on a shop-local day on or before the shop's today − 180 days. The denominator of `rate180`." }),
   reactivatedWithin180: z.number().int().openapi({
@@ -119,7 +123,7 @@ export const WinbackMetrics = z
       }),
     revenueRecovered: z.array(Money).openapi({
       description:
-        "Per currency, in minor units (yen for JPY), over the reactivations of the range's cancellations. A reactivated plan still active counts a year of its deliveries as it restarted (unit price × quantity × 365 / interval days) less the discount of the offer taken with it (its discounted deliveries in that year): what it is expected to bring, not money received yet. A plan canceled again counts only what it delivered since the restart (deliveries completed since × unit price × quantity, at most that year): cancelled again minutes later, 0.",
+        "Per currency, in minor units (yen for JPY), over the reactivations of the range's cancellations. A reactivated plan still active counts a year of its deliveries as it restarted (unit price × quantity × 365 / interval days) less the discount of the offer taken with it (its discounted deliveries in that year): what it is expected to bring, not money received yet. A plan canceled again counts only what it delivered since the restart (deliveries completed since × unit price × quantity, at most that year): cancelled again minutes later, 0. A cancellation undone (reactivated on or before its `effectiveOn`) recovers nothing: the plan never stopped.",
     }),
     byReason: z.array(z.object({ key: z.string(), ...Rates })),
     byMonth: z.array(z.object({ key: z.string().openapi({ example: "2026-09", description: "The shop-local month of the cancellations (in the shop's time zone as it is now)." }), ...Rates })),
@@ -172,13 +176,13 @@ export const RetentionMetrics = z
             "Subscriptions whose cancellation instant (`canceledAt`: confirmed in a cancel flow, or synced/imported from the cart system) falls on the range's shop-local days, `from` 00:00 to the end of `to`, and still canceled now: a restart removes its plan from the day it was canceled.",
         }),
         churnRate: z.number().nullable().openapi({
-          description: `解約率: \`canceled\` / \`activeAtStart\`; null when \`activeAtStart\` is 0. A cancellation undone since (or any plan restarted since) is not churn: it left \`canceled\`. A plan started within the range and canceled within it is in \`canceled\` but not in \`activeAtStart\`, so the rate can exceed 1 for a young shop. ${RATE_ROUNDING}`,
+          description: `解約率: \`canceled\` / \`activeAtStart\`; null when \`activeAtStart\` is 0. A cancellation undone (reactivated on or before its \`effectiveOn\`), or any plan restarted since, is not churn: it left \`canceled\`. A plan started within the range and canceled within it is in \`canceled\` but not in \`activeAtStart\`, so the rate can exceed 1 for a young shop. ${RATE_ROUNDING}`,
         }),
       })
       .openapi({ description: "Churn over the range's shop-local days, from the subscription rollups (starts, cancellations and restarts per UTC quarter hour, kept by database triggers on every write: API, sync, import)." }),
     reactivations: z
       .object({
-        count: z.number().int().openapi({ description: "Reactivations (plan restarts) made on the range's days, of any plan, whenever it was canceled, however the restart came: `POST …/reactivate`, or the cart system syncing a canceled plan live again (`PUT /v1/subscriptions/{id}`, `POST /v1/sync`, `npm run import`) — the same restarts `winback.reactivated` counts by their cancellation's day; a plan restarted twice counts twice." }),
+        count: z.number().int().openapi({ description: "Reactivations (plan restarts) made on the range's days, of any plan, whenever it was canceled, however the restart came: `POST …/reactivate`, or the cart system syncing a canceled plan live again (`PUT /v1/subscriptions/{id}`, `POST /v1/sync`, `npm run import`) — the same restarts `winback.reactivated` counts by their cancellation's day; a plan restarted twice counts twice. Not a restart that undid its cancellation (on or before its `effectiveOn`: `undone`), a withdrawn decision rather than a return." }),
         reactivationRate: z.number().nullable().openapi({
           description:
             "A ratio of two counts of the range, not a cohort: `count` (restarts made on the range's days, of any plan) / `churn.canceled` (plans canceled on the range's days and still canceled now). The restarts need not be of those cancellations (a plan canceled last year and restarted this month counts here), and a plan canceled in the range and restarted since is counted above but no longer below — 5 cancellations, one restarted: 1 / 4 = 0.25 here, 1 / 5 = 0.2 in `winback.reactivationRate` — so it can exceed 1. For the share of this range's cancellations that came back, read `winback.reactivationRate`.",
@@ -190,7 +194,7 @@ export const RetentionMetrics = z
       .nullable()
       .openapi({
         description:
-          "With a holdout (`holdoutPercent`): an intent-to-treat comparison of the attempts started on the range's days while a holdout was in force (`holdoutPercent` > 0 when the attempt started and its arm was drawn). `withOffers`: those not held out; `holdout`: those held out (shown no offer). The arm is drawn once per attempt: a flow that replaces an open one keeps its arm (and the percent it was drawn under), so reloading does not draw again, and a restarted flow is in neither arm (its attempt is). Flows that replaced another before migration 0047 kept the arm drawn for them then. A flow started while `holdoutPercent` was 0 was never drawn: it is in neither arm (it still counts in `started`, `saveRate` and the rest). For each arm `flows`, `closed` (saved, canceled or abandoned), `canceled`, and `keptRate` = (`closed` − `canceled`) / `closed` (null with none closed). `lift` = `withOffers.keptRate` − `holdout.keptRate`, in rate points. null when no flow of the range was held out.",
+          "With a holdout (`holdoutPercent`): an intent-to-treat comparison of the attempts started on the range's days while a holdout was in force (`holdoutPercent` > 0 when the attempt started and its arm was drawn). `withOffers`: those not held out; `holdout`: those held out (shown no offer). The arm is drawn once per attempt: a flow that replaces an open one keeps its arm (and the percent it was drawn under), so reloading does not draw again, and a restarted flow is in neither arm (its attempt is). Flows that replaced another before migration 0047 kept the arm drawn for them then. A flow started while `holdoutPercent` was 0 was never drawn: it is in neither arm (it still counts in `started`, `saveRate` and the rest). For each arm `flows`, `closed` (saved, canceled, undone or abandoned), `canceled` (not `undone`: an attempt whose cancellation was undone is closed and kept), and `keptRate` = (`closed` − `canceled`) / `closed` (null with none closed). `lift` = `withOffers.keptRate` − `holdout.keptRate`, in rate points. null when no flow of the range was held out.",
       }),
     groupBy: z.enum(["reason", "offer", "channel", "operator", "day", "week"]).nullable(),
     groups: z
@@ -308,7 +312,7 @@ export const metricsRouter = domainRouter().openapi(
     scope: "admin",
     summary: "Save rate, churn, win-back and fairness",
     description:
-      "Over tenant-local days `from`–`to` (flows by the day they started): attempts to cancel started, saved, canceled, abandoned, and restarts apart (a flow replaced by a newer one — a reload, a restart in the console or by phone — is part of the attempt that replaced it, which carries its outcome); save rate (解約阻止率); durable save rate; churn and reactivation rates; the holdout comparison when one is configured; and how long cancelling took (calls and seconds, median and worst). Optionally grouped by reason, offer, channel, day or week (shop-local weeks from Monday, computed in the database).",
+      "Over tenant-local days `from`–`to` (flows by the day they started): attempts to cancel started, saved, canceled, undone (the cancellation withdrawn by a reactivation on or before its `effectiveOn`: in no loss or return figure), abandoned, and restarts apart (a flow replaced by a newer one — a reload, a restart in the console or by phone — is part of the attempt that replaced it, which carries its outcome); save rate (解約阻止率); durable save rate; churn and reactivation rates; the holdout comparison when one is configured; and how long cancelling took (calls and seconds, median and worst). Optionally grouped by reason, offer, channel, day or week (shop-local weeks from Monday, computed in the database).",
     request: { query: RetentionQuery },
     responses: { 200: jsonOrCsv(RetentionMetrics, "The metrics", RETENTION_CSV) },
   }),

@@ -4,7 +4,7 @@
  * (`canceled_at`) falls on in the shop's time zone as it is NOW: a change of `timeZone` moves the
  * figures at once, as retention's do, with no rebuild. (`canceled_on`, the local day stored when it
  * was recorded, stays what due dates and the model's features were decided on.) Its outcome is
- * counted whenever it came.
+ * counted whenever it came. A cancellation the customer undid is in none of them (`standing`).
  *
  * - reactivationRate = reactivated / canceled. Young cancellations have had less time to come
  *   back, so `rate180` is reported apart: of the cancellations at least 180 days old (`matured`:
@@ -22,7 +22,7 @@
  *   once it is canceled again, what it delivered since the restart (winback/service
  *   `endRecoveries`, written by the cancellation): never money that did not come.
  */
-import { and, gte, inArray, lt, lte, notInArray, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, lt, lte, notInArray, sql } from "drizzle-orm";
 import { winbacks } from "../db/schema";
 import type { TenantStore } from "../platform/tenancy";
 import { addDays, zonedInstant } from "../platform/dates";
@@ -34,6 +34,14 @@ import { liftInterval, ratio, roundRate } from "./retention";
  * would not match it to the index.
  */
 const utcDay = sql<string>`substr(${winbacks.canceledAt}, 1, 10)`;
+
+/**
+ * A cancellation the customer undid (reactivated on or before its `effectiveOn`: `undone`) is a
+ * withdrawn decision, like a restarted flow: neither a cancellation nor a return, so in no figure
+ * here — not `canceled`, `reactivated`, the windows, the arms, nor `revenueRecovered`. In index
+ * winbacks_metrics, so the walk stays covering.
+ */
+const standing = eq(winbacks.undone, false);
 
 /** An instant in the stored form (`….000Z`), so it compares as text with `canceled_at`. */
 const stored = (date: string, timeZone: string) => new Date(zonedInstant(date, "00:00", timeZone)).toISOString();
@@ -170,7 +178,7 @@ export async function winbackMetrics(store: TenantStore, range: { from: string; 
   const days = store.q
     .select({ day: utcDay, ...figures })
     .from(winbacks)
-    .where(store.owns(winbacks, and(gte(utcDay, s.firstDay), lte(utcDay, s.lastDay), s.splitDays.length ? notInArray(utcDay, s.splitDays) : undefined)))
+    .where(store.owns(winbacks, and(gte(utcDay, s.firstDay), lte(utcDay, s.lastDay), s.splitDays.length ? notInArray(utcDay, s.splitDays) : undefined), standing))
     .groupBy(utcDay, winbacks.reason, winbacks.currency);
   // The few UTC days the range or a local month starts within (at most 26 in two years): their
   // cancellations in the range, by the number of month starts at or before each (its month's
@@ -180,7 +188,7 @@ export async function winbackMetrics(store: TenantStore, range: { from: string; 
     ? store.q
         .select({ part, ...figures })
         .from(winbacks)
-        .where(store.owns(winbacks, and(inArray(utcDay, s.splitDays), gte(winbacks.canceledAt, s.lo), lt(winbacks.canceledAt, s.hi))))
+        .where(store.owns(winbacks, and(inArray(utcDay, s.splitDays), gte(winbacks.canceledAt, s.lo), lt(winbacks.canceledAt, s.hi)), standing))
         .groupBy(...(s.monthStarts.length ? [part] : []), winbacks.reason, winbacks.currency) // a constant would read as a column number
     : [];
   const [byDay, byPart, offers] = await Promise.all([days, parts, comebackOffers(store, s)]);
@@ -257,6 +265,7 @@ function comebackOffers(store: TenantStore, s: WinbackSlices): Promise<OfferRow[
         winbacks,
         and(gte(utcDay, s.firstDay), lte(utcDay, s.lastDay), gte(winbacks.canceledAt, s.lo), lt(winbacks.canceledAt, s.hi)),
         sql`(${winbacks.reactivatedAt} IS NOT NULL OR ${winbacks.contactedAt} IS NOT NULL)`,
+        standing,
       ),
     )
     .groupBy(sql`1`, sql`2`, sql`3`);

@@ -435,7 +435,7 @@ export async function syncSubscription(
   if (plan.newCancellation) await recordSyncedCancellations(s, [plan.row], now, settings);
   if (plan.reasonChanged) await recordSyncedReasons(s, [plan.row]);
   // The customer came back through the cart system: win-back records it as the API's reactivation does.
-  if (plan.restarted) await recordReactivations(s, [plan.row], at);
+  if (plan.restarted) await recordReactivations(s, [plan.row], at, localDate(now, settings.timeZone));
   // Or through a new plan of a product they cancelled.
   if (plan.created) await recordNewPlanReturns(s, [plan.row], at);
   return plan;

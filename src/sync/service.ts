@@ -6,6 +6,7 @@ import type { CustomerRow } from "../customers/repository";
 import { customers, planChanges, riskFeatures, subscriptions } from "../db/schema";
 import { closeFlowsOnCancellation, SYNC_ACTOR } from "../cancel-flows/closed-by-cancellation";
 import { recordAutoResume } from "../plan-changes/auto-resume";
+import { localDate } from "../platform/dates";
 import { caughtRefusal, controlCharacterErrors, ERROR_STATUS, fieldErrors, itemProblem, type ItemRefusal } from "../platform/errors";
 import type { Language } from "../platform/language";
 import { changedKeys, inList, type TenantStore } from "../platform/tenancy";
@@ -475,10 +476,11 @@ async function syncSubscriptions(
   // The endpoints read once for the whole batch; none registered, no outbox row (webhooks/outbox).
   await enqueueWebhookEvents(s, events, ctx.now);
   // As the single PUT: each restart and cancellation the batch reported enters win-back, each kind in one go.
-  await recordReactivations(s, restarts, at);
+  const today = localDate(ctx.now, ctx.settings.timeZone);
+  await recordReactivations(s, restarts, at, today);
   await recordSyncedCancellations(s, cancellations, ctx.now, ctx.settings);
   await recordSyncedReasons(s, [...reasonChanges.values()]);
-  await recordReactivations(s, [...restartsAfterCancel].flatMap((id) => (writtenSubs.get(id)!.status === "canceled" ? [] : [writtenSubs.get(id)!])), at);
+  await recordReactivations(s, [...restartsAfterCancel].flatMap((id) => (writtenSubs.get(id)!.status === "canceled" ? [] : [writtenSubs.get(id)!])), at, today);
   // A customer back through a new plan of a product they cancelled (after the batch's cancellations: one in the same batch counts too).
   await recordNewPlanReturns(s, [...createdSubs].flatMap((id) => (writtenSubs.has(id) ? [writtenSubs.get(id)!] : [])), at);
   for (const step of after) await step();

@@ -234,6 +234,7 @@ function winbackRecord(
     scoredOn: input.customer.profilingOptOut ? "" : canceledOn,
     contactedAt: null,
     reactivatedAt: null,
+    undone: false,
     recoveredAmount: null,
     comeback: null,
     comebackStamp: "",
@@ -417,8 +418,11 @@ type Restarted = Pick<SubscriptionRow, "id" | "unitPriceAmount" | "quantity" | "
  * writer for `POST /v1/subscriptions/{id}/reactivate` (`recordReactivation`) and a plan the cart
  * system restarts (`PUT /v1/subscriptions/{id}`, `POST /v1/sync`, `npm run import`): the customer
  * came back either way. One read and one statement for a batch; inside the caller's write.
+ * `today`, the shop-local day of `at`: a restart on or before the cancellation's `effectiveOn`
+ * undid it (plan-changes/rules `undoesCancellation`), marked `undone` for the metrics; null for a
+ * restart that took an offer (cancel-flows/service `reactivate`), which is a win-back whenever it came.
  */
-export async function recordReactivations(s: TenantStore, restarted: readonly Restarted[], at: string) {
+export async function recordReactivations(s: TenantStore, restarted: readonly Restarted[], at: string, today: string | null) {
   if (restarted.length === 0) return;
   const open = await s.q
     .select({ id: winbacks.id, subscriptionId: winbacks.subscriptionId, canceledAt: winbacks.canceledAt })
@@ -431,7 +435,11 @@ export async function recordReactivations(s: TenantStore, restarted: readonly Re
   const amounts = JSON.stringify(Object.fromEntries([...latest].map(([sub, o]) => [o.id, value.get(sub)!])));
   await s.update(
     winbacks,
-    { reactivatedAt: at, recoveredAmount: sql`(SELECT value FROM json_each(${amounts}) WHERE key = ${winbacks.id})` as unknown as number },
+    {
+      reactivatedAt: at,
+      recoveredAmount: sql`(SELECT value FROM json_each(${amounts}) WHERE key = ${winbacks.id})` as unknown as number,
+      undone: today === null ? false : (sql`${winbacks.effectiveOn} >= ${today}` as unknown as boolean),
+    },
     inList(winbacks.id, [...latest.values()].map((o) => o.id)),
   );
 }

@@ -4,7 +4,7 @@ import { MetricsPage } from "../../src/console/metrics";
 // The supervisor's figures as a person reads them: one 再加入率 per range, and percentages that
 // agree with the counts beside them (the API's rates are rounded to 4 decimals: rounding those again
 // to 0.1 % showed 7 of 13 as 53.9 %, where 7 / 13 = 53.846… %).
-const group = { key: "2026-11-23", started: 13, saved: 7, canceled: 6, saveRate: 0.5385, durableSaveRate: null, durableSaves: { judged: 0, durable: 0, lost: 0 }, timeToCancel: { medianSeconds: null, maxCalls: null } };
+const group = { key: "2026-11-23", started: 13, saved: 7, canceled: 6, undone: 0, saveRate: 0.5385, durableSaveRate: null, durableSaves: { judged: 0, durable: 0, lost: 0 }, timeToCancel: { medianSeconds: null, maxCalls: null } };
 const retention = {
   from: "2026-11-01",
   to: "2026-11-30",
@@ -87,9 +87,9 @@ it("the offer table shows how many flows took each offer (accepted) and the save
   );
   const table = html.slice(html.indexOf(`id="table-offer"`)).split("</table>")[0]!;
   const heads = [...table.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1]);
-  expect(heads).toEqual(["提案", "開始", "承諾（この提案で阻止）", "承諾による阻止率", "阻止（提示した相談全体・ほかの方法を含む）", "解約", "提示した相談の阻止率", "継続阻止率", "解約にかかった時間（中央値）"]);
+  expect(heads).toEqual(["提案", "開始", "承諾（この提案で阻止）", "承諾による阻止率", "阻止（提示した相談全体・ほかの方法を含む）", "解約", "取り消し（解約後、効力発生日までに再開）", "提示した相談の阻止率", "継続阻止率", "解約にかかった時間（中央値）"]);
   const cells = [...table.matchAll(/<td[^>]*>([^<]*)<\/td>/g)].map((m) => m[1]);
-  expect(cells.slice(0, 6)).toEqual(["13", "3", "23.1%", "7", "6", "53.8%"]); // 3 of 13 decided
+  expect(cells.slice(0, 7)).toEqual(["13", "3", "23.1%", "7", "6", "0", "53.8%"]); // 3 of 13 decided
   // The other tables keep their columns.
   expect(html.slice(html.indexOf(`id="table-reason"`)).split("</table>")[0]).not.toContain("承諾");
 });
@@ -189,20 +189,25 @@ it("the charts carry each bar's n and draw no rate from fewer than 5 flows; the 
 
 it("継続阻止率 says why it has no figure yet — no save is durableSaveDays old — instead of a bare 「—」", async () => {
   const html = await render();
-  expect(rowsOf(tableOf(html, "table-week"))[1]![5]).toBe("判定待ち（30日未経過）");
+  expect(rowsOf(tableOf(html, "table-week"))[1]![6]).toBe("判定待ち（30日未経過）");
   const judged = { ...retention, groups: [{ ...group, durableSaveRate: 0.75, durableSaves: { judged: 4, durable: 3, lost: 1 } }] };
-  expect(rowsOf(tableOf(await render({ groups: { week: judged } }), "table-week"))[1]![5]).toBe("75%");
+  expect(rowsOf(tableOf(await render({ groups: { week: judged } }), "table-week"))[1]![6]).toBe("75%");
 });
 
 // The trial's Monday report: 全体 read 開始 86, 阻止 24, 解約 41 and 解約率 6.7 % — 21 attempts unaccounted
-// for, and 6.7 % is 39 / 584 (plans still canceled now), not 41 of anything.
-it("全体 adds up — 開始 = 阻止 + 解約 + 中断 + 未完了 — and 解約率 says which cancellations it counts", async () => {
-  const overall = { ...retention, started: 86, restarted: 0, saved: 24, canceled: 41, abandoned: 20, open: 1, saveRate: 0.3692, churn: { activeAtStart: 584, canceled: 39, churnRate: 0.06678 } };
-  const html = await render({ overall });
+// for, and 6.7 % is 39 / 584 (plans still canceled now), not 41 of anything. A cancellation the
+// customer undid (reactivated before it took effect) is neither 解約 nor 阻止: 取り消し, apart.
+it("全体 adds up — 開始 = 阻止 + 解約 + 取り消し + 中断 + 未完了 — and 解約率 says which cancellations it counts", async () => {
+  const overall = { ...retention, started: 89, restarted: 0, saved: 24, canceled: 41, undone: 3, abandoned: 20, open: 1, saveRate: 0.3692, churn: { activeAtStart: 584, canceled: 39, churnRate: 0.06678 } };
+  const html = await render({ overall, groups: { week: { ...retention, groups: [{ ...group, started: 14, undone: 1 }] } } });
   const rows = rowsOf(tableOf(html, "summary"));
-  expect(rows.slice(0, 6).map((r) => r[0] + " " + r[1])).toEqual(["開始 86", "やり直し（開始に含めず） 0", "阻止 24", "解約 41", "中断（決めずに離脱・期限切れ） 20", "未完了（まだ手続き中） 1"]);
+  expect(rows.slice(0, 7).map((r) => r[0] + " " + r[1])).toEqual(["開始 89", "やり直し（開始に含めず） 0", "阻止 24", "解約 41", "取り消し（解約後、効力発生日までに再開） 3", "中断（決めずに離脱・期限切れ） 20", "未完了（まだ手続き中） 1"]);
   expect(rows.find((r) => r[1] === "6.7%")![0]).toBe("解約率（期間中に解約され、現在も解約中の定期39件 ÷ 期間の初めに継続中だった584件）");
-  expect(html).toContain("開始86件 ＝ 阻止24 ＋ 解約41 ＋ 中断20 ＋ 未完了1");
+  expect(html).toContain("開始89件 ＝ 阻止24 ＋ 解約41 ＋ 取り消し3 ＋ 中断20 ＋ 未完了1");
+  expect(html).toContain("解約にも再開にも、解約率・阻止率・再加入率にも数えません");
+  // A week's row: 開始 14 = 阻止 7 + 解約 6 + 取り消し 1.
+  const [heads, week] = rowsOf(tableOf(html, "table-week"));
+  expect(["開始", "阻止", "解約", "取り消し（解約後、効力発生日までに再開）"].map((h) => week![heads!.indexOf(h)])).toEqual(["14", "7", "6", "1"]);
   expect(html).toContain("上の「解約」は、この期間に始まった解約のご相談のうち解約で終わった件数です");
 });
 
@@ -240,7 +245,7 @@ it("names each offer row by the shop's title, what it does beside it, and marks 
 it("the console's CSV names the offer rows the same way, and heads the columns a person could misread with what they count", async () => {
   const { retentionCsv } = await import("../../src/metrics/csv");
   const { metricsCsvHeaders, metricsCsvRowName, metricsRowNames } = await import("../../src/console/metrics");
-  const offers = { ...retention, started: 86, saved: 24, canceled: 41, abandoned: 20, open: 1, churn: { activeAtStart: 584, canceled: 39, churnRate: 0.06678 }, groupBy: "offer", groups: [{ key: "off_skip_next", started: 3, accepted: 1 }, { key: "off_skip_ours", started: 2, accepted: 2 }] };
+  const offers = { ...retention, started: 89, saved: 24, canceled: 41, undone: 3, abandoned: 20, open: 1, churn: { activeAtStart: 584, canceled: 39, churnRate: 0.06678 }, groupBy: "offer", groups: [{ key: "off_skip_next", started: 3, accepted: 1 }, { key: "off_skip_ours", started: 2, accepted: 2 }] };
   const { winback: _w, timeToCancel: _t, durableSaves: _d, holdout: _h, ...figures } = offers;
   const names = metricsCsvRowName(metricsRowNames({ lang: "ja", today: "2026-12-04", reasons: [], offers: skipOffers, operators: [] }), "ja");
   const lines = retentionCsv(figures as never, names, metricsCsvHeaders("ja")).text.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
@@ -250,8 +255,9 @@ it("the console's CSV names the offer rows the same way, and heads the columns a
   expect(head[column("churn.canceled")]).toBe("解約率の分子（期間中に解約され、現在も解約中の定期） [churn.canceled]");
   expect(head).toContain("中断（決めずに離脱・期限切れ） [abandoned]");
   expect(head).toContain("未完了（まだ手続き中） [open]");
+  expect(head).toContain("取り消し（解約後、効力発生日までに再開。解約・再開のどちらにも数えない） [undone]");
   const total = lines[1]!.split(",");
-  expect([total[column("canceled")], total[column("abandoned")], total[column("open")], total[column("churn.canceled")], total[column("churn.activeAtStart")]]).toEqual(["41", "20", "1", "39", "584"]);
+  expect([total[column("canceled")], total[column("undone")], total[column("abandoned")], total[column("open")], total[column("churn.canceled")], total[column("churn.activeAtStart")]]).toEqual(["41", "3", "20", "1", "39", "584"]);
   const name = head.indexOf("name");
   expect(lines.slice(2).map((l) => l.split(",")[name])).toEqual(["次回のお届けをスキップ（停止中）", "次回だけお休み（送料無料のまま）"]);
 });

@@ -222,10 +222,11 @@ export function cancelFlowsSuite(h: () => Harness) {
       const after = (await h().request("GET", `/v1/cancel-flows/${b.flowId}`, { key: shop.key })).body;
       expect(after).toMatchObject({ status: "abandoned", outcome: "abandoned", acceptedOfferId: null });
       expect(after.steps.map((x: { type: string }) => x.type)).toEqual(["started", "subscription_canceled"]);
-      // 解約阻止率: two flows of one attempt (the newer one a restart of it), one cancellation, no save, nothing abandoned.
+      // 解約阻止率: two flows of one attempt (the newer one a restart of it), one cancellation — undone by
+      // the same day's reactivation, so `undone`, not `canceled` — no save, nothing abandoned.
       const metrics = await h().request("GET", "/v1/metrics/retention", { key: shop.key });
       conforms(RetentionMetrics, metrics.body);
-      expect(metrics.body).toMatchObject({ started: 1, restarted: 1, saved: 0, canceled: 1, abandoned: 0, open: 0, saveRate: 0 });
+      expect(metrics.body).toMatchObject({ started: 1, restarted: 1, saved: 0, canceled: 0, undone: 1, abandoned: 0, open: 0, saveRate: null });
     });
 
     it("a plan cancelled by the shop's sync (PUT or bulk) closes its open flows as abandoned; a later change saves none", async () => {

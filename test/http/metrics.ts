@@ -98,7 +98,7 @@ export function metricsSuite(h: () => Harness) {
       const lines = res.text.split("\r\n");
       expect(lines.at(-1)).toBe(""); // every record ends in CRLF
       const header = lines[0]!.split(",");
-      expect(header.slice(0, 10)).toEqual(["from", "to", "group", "key", "started", "restarted", "saved", "canceled", "abandoned", "open"]);
+      expect(header.slice(0, 11)).toEqual(["from", "to", "group", "key", "started", "restarted", "saved", "canceled", "undone", "abandoned", "open"]);
       const rows = lines.slice(1, -1).map((l) => Object.fromEntries(l.split(",").map((v, i) => [header[i], v])));
       expect(rows.map((r) => [r.group, r.key, r.started, r.canceled, r.saveRate])).toEqual([
         ["", "total", "2", "2", "0"],

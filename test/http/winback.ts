@@ -14,6 +14,13 @@ import { cancelledForPrice, customerBody, RECEIVER_SECRET, subscriptionBody, uid
  * at the date the customer named, a reactivation attributed to that contact, and the KPIs.
  */
 export function winbackSuite(h: () => Harness) {
+  /**
+   * The plan's open cancellation as if it took effect yesterday (its win-back record's `effective_on`;
+   * this suite has no clock to move): a restart today is then a return, not a cancellation undone
+   * (metrics/winback `standing`), which a restart on or before the day it takes effect would be.
+   */
+  const tookEffectYesterday = async (tenantId: string, subscriptionId: string) =>
+    h().sql("UPDATE winbacks SET effective_on = ? WHERE tenant_id = ? AND subscription_id = ? AND reactivated_at IS NULL", [addDays(localDate(new Date(), "Asia/Tokyo"), -1), tenantId, subscriptionId]);
   describe("win-back: leaving well, coming back", () => {
     let t: TestTenant;
     const today = () => localDate(new Date(), "Asia/Tokyo");
@@ -477,6 +484,7 @@ export function winbackSuite(h: () => Harness) {
       const listed = async () => (await candidates()).data.map((d) => d.subscriptionId).includes(s);
       expect(await listed()).toBe(true);
       // Restarted by the cart system (no reactivation through this API): not a candidate while it runs.
+      await tookEffectYesterday(t.id, s);
       expect((await plan({ status: "active" })).status).toBe(200);
       expect(await listed()).toBe(false);
       expect((await plan({ status: "canceled", nextDeliveryOn: null })).status).toBe(200);
@@ -559,6 +567,7 @@ export function winbackSuite(h: () => Harness) {
       await h().maintain(() => new Date(`${returnOn}T03:00:00Z`));
       expect(await sent()).toBe(1);
 
+      await tookEffectYesterday(t.id, s);
       const back = await h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: t.key, body: { channel: "web" } });
       expect(back.status).toBe(200);
       expect((await candidates()).data.map((d) => d.subscriptionId)).not.toContain(s);
@@ -629,6 +638,7 @@ export function winbackSuite(h: () => Harness) {
             body: { events: [{ id: uid("e"), type: "winback.contacted", customerId: c, subscriptionId: s, occurredAt: new Date().toISOString(), data: { channel: "email" } }] },
           });
           expect(ev.body.accepted).toBe(1);
+          await tookEffectYesterday(own.id, s);
           expect((await h().request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: {} })).status).toBe(200);
         }
       }
@@ -810,6 +820,7 @@ export function winbackSuite(h: () => Harness) {
         body: { events: [{ id: uid("e"), type: "winback.contacted", customerId: c, subscriptionId: single, occurredAt: new Date().toISOString(), data: { channel: "email" } }] },
       });
       expect(ev.body.accepted).toBe(1);
+      await tookEffectYesterday(own.id, single);
       expect((await put(single, { ...plan, status: "active" })).status).toBe(200);
       expect(await winbackMetrics(today())).toMatchObject({
         canceled: 1,
@@ -832,6 +843,7 @@ export function winbackSuite(h: () => Harness) {
       await sync({ status: "canceled", nextDeliveryOn: null });
       expect((await listed()).map((x) => x.subscriptionId)).toContain(bulk);
       expect(await winbackMetrics(today())).toMatchObject({ canceled: 2, reactivated: 1 });
+      await tookEffectYesterday(own.id, bulk);
       await sync({ status: "active" });
       expect(await winbackMetrics(today())).toMatchObject({
         canceled: 2,
@@ -859,6 +871,7 @@ export function winbackSuite(h: () => Harness) {
       await put(single, {});
       expect((await put(single, { status: "canceled", nextDeliveryOn: null })).status).toBe(200);
       expect(await reactivations(single)).toBe(0);
+      await tookEffectYesterday(own.id, single);
       expect((await put(single, { status: "active" })).status).toBe(200);
       expect(await retention()).toBe(1);
       expect((await winbackMetrics(today())).reactivated).toBe(1);
@@ -876,6 +889,7 @@ export function winbackSuite(h: () => Harness) {
       };
       await sync({});
       await sync({ status: "canceled", nextDeliveryOn: null });
+      await tookEffectYesterday(own.id, bulk);
       await sync({ status: "active" });
       expect(await retention()).toBe(2);
       expect((await winbackMetrics(today())).reactivated).toBe(2);
@@ -885,6 +899,7 @@ export function winbackSuite(h: () => Harness) {
       const api = uid("S");
       await put(api, {});
       await flowCancel(api);
+      await tookEffectYesterday(own.id, api);
       await reactivate(api);
       expect(await retention()).toBe(3);
       expect((await winbackMetrics(today())).reactivated).toBe(3);
@@ -914,6 +929,7 @@ export function winbackSuite(h: () => Harness) {
       const s = uid("S");
       await put(s, plan);
       await flowCancel(s);
+      await tookEffectYesterday(own.id, s);
       await reactivate(s);
       expect((await winbackMetrics(today())).revenueRecovered).toEqual([{ amount: 24_090, currency: "JPY" }]);
       // Cancelled again minutes later: nothing came.
@@ -924,6 +940,7 @@ export function winbackSuite(h: () => Harness) {
       const t2 = uid("S");
       await put(t2, plan);
       await flowCancel(t2);
+      await tookEffectYesterday(own.id, t2);
       await reactivate(t2);
       const got = (await h().request("GET", `/v1/subscriptions/${t2}`, { key: own.key })).body;
       expect((await put(t2, { ...plan, nextDeliveryOn: got.nextDeliveryOn, deliveriesCompleted: got.deliveriesCompleted + 2 })).status).toBe(200);
@@ -931,7 +948,9 @@ export function winbackSuite(h: () => Harness) {
       expect((await winbackMetrics(today())).revenueRecovered).toEqual([{ amount: 3_960, currency: "JPY" }]);
     });
 
-    it("a cancellation undone the same day is not churn, but stays a cancelled flow in the save rate and a reactivated cancellation in win-back", async () => {
+    // The owner's decision: a cancellation the customer undid is a withdrawn decision, like a restart —
+    // not a cancellation, not a return (it used to stay canceled in the save rate and reactivated in win-back).
+    it("a cancellation undone the same day is in `undone`: not canceled, not churn, not a reactivation nor a win-back", async () => {
       const { own, put, flowCancel, reactivate, winbackMetrics } = await ownShop();
       const s = uid("S");
       await put(s, {});
@@ -940,8 +959,8 @@ export function winbackSuite(h: () => Harness) {
       expect(back.change.source.asIfNeverCanceled).toBe(true);
       const res = await h().request("GET", `/v1/metrics/retention?from=${today()}&to=${today()}`, { key: own.key });
       conforms(RetentionMetrics, res.body);
-      expect(res.body).toMatchObject({ started: 1, canceled: 1, saveRate: 0, churn: { canceled: 0, churnRate: 0 }, reactivations: { count: 1, reactivationRate: null } });
-      expect(await winbackMetrics(today())).toMatchObject({ canceled: 1, reactivated: 1, reactivationRate: 1 });
+      expect(res.body).toMatchObject({ started: 1, canceled: 0, undone: 1, saveRate: null, churn: { canceled: 0, churnRate: 0 }, reactivations: { count: 0, reactivationRate: null } });
+      expect(await winbackMetrics(today())).toMatchObject({ canceled: 0, reactivated: 0, reactivationRate: null, revenueRecovered: [] });
     });
   });
 
@@ -1039,6 +1058,7 @@ export function winbackSuite(h: () => Harness) {
       const sent = JSON.parse((await h().sql("SELECT payload FROM webhook_deliveries WHERE tenant_id = ? AND customer_id = ?", [t.id, took.c]))[0]!.payload as string).data.offer;
       expect(sent).toMatchObject({ kind: "offer", offerId: "off_discount_20x2" });
       expect((await h().request("POST", `/v1/subscriptions/${took.s}/reactivate`, { key: t.key, body: { offerId: sent.offerId } })).status).toBe(200);
+      await tookEffectYesterday(t.id, plain.s);
       expect((await h().request("POST", `/v1/subscriptions/${plain.s}/reactivate`, { key: t.key, body: {} })).status).toBe(200);
       // A plan the cart cancelled 100 days ago and restarts today: back after 100 days.
       const c = uid("C");

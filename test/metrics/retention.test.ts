@@ -92,6 +92,16 @@ describe("retention metrics", () => {
     expect(mixed.holdout).toEqual(m.holdout); // with them: 5/9 kept with offers, a lift of 0.0556 instead of 0.1667
   });
 
+  it("undone: a cancellation the customer undid leaves canceled and the save rate, is closed and kept in its arm, and still took time to cancel", () => {
+    const withUndone = [...flows, f("u", { status: "canceled", undone: true, calls: 4, closedAt: "2026-10-01T01:10:00Z" }), f("v", { status: "canceled", undone: true, holdout: true, reason: null })];
+    const r = retentionMetrics({ flows: withUndone, population: { activeAtStart: 200, canceledInRange: 4, reactivationsInRange: 1 }, from: "2026-10-01", to: "2026-10-02", timeZone: "Asia/Tokyo", now: "2026-11-20T00:00:00Z", durableSaveDays: 30, groupBy: "reason" });
+    expect(r).toMatchObject({ started: 10, saved: 3, canceled: 3, undone: 2, abandoned: 2, open: 0, saveRate: 0.5 });
+    expect(r.timeToCancel).toMatchObject({ cancellations: 5, maxCalls: 4, maxSeconds: 600 });
+    expect(r.holdout).toMatchObject({ withOffers: { flows: 7, closed: 7, canceled: 2, keptRate: 0.7143 }, holdout: { flows: 3, closed: 3, canceled: 1, keptRate: 0.6667 } });
+    for (const g of [r, ...r.groups!]) expect(g.started).toBe(g.saved + g.canceled + g.undone + g.abandoned + g.open);
+    expect(r.groups!.map((g) => [g.key, g.canceled, g.undone])).toEqual([["none", 1, 1], ["surplus_stock", 2, 1], ["temporary_break", 0, 0]]);
+  });
+
   it("groups by reason", () => {
     const byKey = Object.fromEntries(m.groups!.map((g) => [g.key, g]));
     expect(Object.keys(byKey)).toEqual(["none", "surplus_stock", "temporary_break"]);

@@ -65,9 +65,15 @@ describe("win-back over time", () => {
       await h.maintain(() => new Date());
       const [record] = await h.db.orm.select().from(winbacks).where(eq(winbacks.tenantId, own.id));
       expect(record).toMatchObject({ dueStatus: url ? "sent" : "pending", contactedAt: null });
-      expect((await h.request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: {} })).status).toBe(200);
-      const m = (await h.request("GET", "/v1/metrics/winback", { key: own.key })).body;
-      expect(m).toMatchObject({ reactivated: 1, contacts: { contacted: 0, reactivatedAfterContact: 0, afterContactShare: 0 } });
+      // Two days on, after the cancellation took effect: a return (the same day it would be undone, in no figure).
+      h.setNow(new Date(Date.now() + 2 * 86_400_000));
+      try {
+        expect((await h.request("POST", `/v1/subscriptions/${s}/reactivate`, { key: own.key, body: {} })).status).toBe(200);
+        const m = (await h.request("GET", "/v1/metrics/winback", { key: own.key })).body;
+        expect(m).toMatchObject({ reactivated: 1, contacts: { contacted: 0, reactivatedAfterContact: 0, afterContactShare: 0 } });
+      } finally {
+        h.setNow(null);
+      }
     }
   });
 
