@@ -768,10 +768,11 @@ async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]
     };
     await synced(call("PUT", "/v1/customers/RT-1", { name: "往復 計測", phone: "090-7777-0001" }));
     // A date inside the range a sync takes (two years ahead at most).
-    await synced(call("PUT", "/v1/subscriptions/RT-S1", {
+    const subscription = (deliveriesCompleted: number) => ({
       customerId: "RT-1", product: { sku: "X", name: "定期便" }, quantity: 1, intervalDays: 30, nextDeliveryOn: new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10),
-      unitPrice: { amount: 3980, currency: "JPY" }, status: "active", startedAt: "2026-01-01T00:00:00Z", deliveriesCompleted: 3,
-    }));
+      unitPrice: { amount: 3980, currency: "JPY" }, status: "active", startedAt: "2026-01-01T00:00:00Z", deliveriesCompleted,
+    });
+    await synced(call("PUT", "/v1/subscriptions/RT-S1", subscription(3)));
     await call("GET", "/v1/lookup?phone=9077770001"); // records the key's first use, in the background
     await new Promise((r) => setTimeout(r, 300));
     const measure = async (name: string, path: string, method = "GET", body?: unknown) => {
@@ -786,6 +787,7 @@ async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]
       await measure("GET /v1/customers/{id}/risk", "/v1/customers/RT-1/risk"),
       await measure("GET /v1/risk/at-risk", "/v1/risk/at-risk?limit=20"),
       await measure("POST …/quantity (plan change)", "/v1/subscriptions/RT-S1/quantity", "POST", { quantity: 2, channel: "web" }),
+      await measure("PUT /v1/subscriptions/{id} (sync)", "/v1/subscriptions/RT-S1", "PUT", { ...subscription(4), quantity: 2 }),
     ];
   } finally {
     sqld.stop();

@@ -415,8 +415,9 @@ export async function syncSubscription(
     if (stale) throw refusalError(stale);
   }
   // Only the columns that moved: SQLite rewrites the index entries of every column named (platform/tenancy preparedUpdates).
-  if (plan.created) await s.run(INSERT_SUBSCRIPTION, plan.row);
-  else await s.run(updateSynced(changedKeys(existing!, plan.row, SUBSCRIPTION_SYNCED)), { ...plan.row, "where.id": subscriptionId });
+  // No count is read: on a libSQL server the write travels with the next statement (s.later).
+  if (plan.created) await s.later(INSERT_SUBSCRIPTION, plan.row);
+  else await s.later(updateSynced(changedKeys(existing!, plan.row, SUBSCRIPTION_SYNCED)), { ...plan.row, "where.id": subscriptionId });
   if (plan.resume) await recordAutoResume(s, plan.resume.before, plan.row, plan.resume.note, now);
   // A status the sync changed, and a restart: in the plan's history, and its webhook in the outbox.
   const recorded = plan.restarted ? syncedRestartChange(existing!, plan.row, at) : syncedStatusChange(existing, plan, at);

@@ -216,7 +216,7 @@ describe("round trips to sqld", () => {
     expect(await roundTrips(() => h.request("GET", "/v1/risk/at-risk?limit=5", { key: t.key }))).toBe(1);
   });
 
-  it("a plan change is four round trips: the key check, its read (with BEGIN), its writes together, the COMMIT", async () => {
+  it("a plan change is four round trips: the key check, its read (with BEGIN), its writes together, the COMMIT; a sync's write rides with its next read", async () => {
     const t = await h.tenant();
     const c = uid("C");
     const s = uid("S");
@@ -239,6 +239,12 @@ describe("round trips to sqld", () => {
     }
     const history = await h.request("GET", `/v1/subscriptions/${s}/changes`, { key: t.key });
     expect(history.body.data.map((change: { after: { quantity: number } }) => change.after.quantity).slice(0, 3)).toEqual([1, 3, 2]);
+    // The cart system's sync of the plan: its UPDATE travels with the read after it (seven before).
+    const trips = await tripsTo(sqldUrl, async () => (res = await h.request("PUT", `/v1/subscriptions/${s}`, { key: t.key, body: subscriptionBody(c, { quantity: 4 }) })));
+    expect(res!.status).toBe(200);
+    expect(res!.body.quantity).toBe(4);
+    expect(trips).toHaveLength(6);
+    expect(trips.find((sqls) => sqls.includes('UPDATE "subscriptions"'))).toEqual(['UPDATE "subscriptions"', 'SELECT "subscriptions"."id",']);
   });
 
   it("a caller at risk gets the next best action in the same single round trip", async () => {
