@@ -677,17 +677,18 @@ async function workersSection(): Promise<{ node: Row[]; worker: Row[] }> {
       }
       return { node, worker: await drive(`http://127.0.0.1:${port}`, list, "worker") };
     } finally {
-      process.kill(-wrangler.pid!, "SIGTERM");
+      // Gone already when wrangler refused its configuration: the error above says why.
+      if (wrangler.exitCode === null && wrangler.signalCode === null) process.kill(-wrangler.pid!, "SIGTERM");
     }
   } finally {
     sqld.stop();
   }
 }
 
-/** wrangler.toml without `[assets]` and `[observability]`, in a temporary file (its `main` made absolute). */
+/** wrangler.toml without `[assets]` and `[observability]` (and its subtables: `[observability.logs]`), in a temporary file (its `main` made absolute). */
 function leanWranglerConfig(): string {
   const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8")
-    .replace(/^\[(assets|observability)\][\s\S]*?(?=^\[|(?![\s\S]))/gm, "")
+    .replace(/^\[(assets|observability)(\.[\w.]+)?\][\s\S]*?(?=^\[|(?![\s\S]))/gm, "")
     .replace(/^main = "(.*)"$/m, (_, main: string) => `main = ${JSON.stringify(join(ROOT, main))}`);
   const file = join(mkdtempSync(join(tmpdir(), "tsuzuku-bench-wrangler-")), "wrangler.toml");
   writeFileSync(file, toml);
