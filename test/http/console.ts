@@ -531,9 +531,11 @@ export function consoleSuite(h: () => Harness) {
       expect(posted.status).toBe(303);
       const karte = await h().request("GET", posted.headers.get("location")!, { headers: { cookie: op.cookie, "accept-language": "ja" } });
       expect(karte.status).toBe(200);
-      const declined = /<p data-flow="declined">([^<]*)<\/p>/u.exec(karte.text)?.[1] ?? "";
+      const declined = /<p data-flow="declined"[^>]*>([^<]*)<\/p>/u.exec(karte.text)?.[1] ?? "";
       expect(declined).toContain(`「${shown.body.offer.title}」をお受けいただかなかったため`);
       expect(declined).toContain("30日に1回");
+      // The operator's focus starts on it: nothing else changed on the page.
+      expect(karte.text).toMatch(/<p data-flow="declined" tabindex="-1" data-autofocus="">/u);
       expect(karte.text).not.toContain('name="offerId" value="off_discount_20x2"');
       // 「最初からやり直す」 on a web flow still showing the offer: the web flow ends unanswered, and the new one shows none either.
       const sub2 = uid("S");
@@ -546,7 +548,7 @@ export function consoleSuite(h: () => Harness) {
       });
       expect(restarted.status).toBe(303);
       const after = await h().request("GET", restarted.headers.get("location")!, { headers: { cookie: op.cookie, "accept-language": "ja" } });
-      expect(/<p data-flow="declined">([^<]*)<\/p>/u.exec(after.text)?.[1] ?? "").toContain("をお受けいただかなかったため");
+      expect(/<p data-flow="declined"[^>]*>([^<]*)<\/p>/u.exec(after.text)?.[1] ?? "").toContain("をお受けいただかなかったため");
     });
 
     it("end at logout", async () => {
