@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays, localDate, writeDate } from "../../src/platform/dates";
 import { axeViolations, closeConsoleBrowser, openConsoleBrowser, openConsolePage, serveOnLoopback, type Served } from "../support/browser";
-import { customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
+import { cancellationTookEffectYesterday, customerBody, subscriptionBody, uid, type TestTenant } from "../support/harness";
 import type { NodeHarness } from "../support/node-harness";
 
 // The operator console in real Chromium, as an operator would use it: one browser for the file,
@@ -702,6 +702,8 @@ describe("the operator console in a browser", () => {
 
   it("reactivates a canceled subscription when the customer calls to come back: a date chosen, a confirmation, counted as a re-subscription after the win-back contact", async () => {
     const { customer, sub } = await canceledCustomer("再開 希子", "090-6666-7777");
+    // Restarted on or before the day the cancellation takes effect, it would be undone, not a return.
+    await cancellationTookEffectYesterday(h, shopA.id, sub);
     // The shop's win-back mail went out before the call.
     const contact = { id: uid("evt"), type: "winback.contacted", customerId: customer, subscriptionId: sub, occurredAt: new Date(Date.now() - 60_000).toISOString(), data: { channel: "email" } };
     expect((await h.request("POST", "/v1/events", { key: shopA.key, body: { events: [contact] } })).status).toBe(200);
@@ -1431,17 +1433,17 @@ describe("the operator console in a browser", () => {
       const expected = (await h.request("GET", `/v1/metrics/retention?groupBy=${group}`, { key: shopA.key })).body;
       expect(expected.groups.filter((g: any) => g.saved > 0).length).toBeGreaterThan(0);
       const rows = await page.locator(`#table-${group} tbody tr`).evaluateAll((trs) =>
-        trs.map((tr) => ({ key: tr.querySelector("th")!.dataset.key, started: Number(tr.children[1]!.textContent), saved: Number(tr.children[2]!.textContent), canceled: Number(tr.children[3]!.textContent), rate: tr.children[4]!.getAttribute("data-rate") })),
+        trs.map((tr) => ({ key: tr.querySelector("th")!.dataset.key, started: Number(tr.children[1]!.textContent), saved: Number(tr.children[2]!.textContent), canceled: Number(tr.children[3]!.textContent), undone: Number(tr.children[4]!.textContent), rate: tr.children[5]!.getAttribute("data-rate") })),
       );
-      expect(rows).toEqual(expected.groups.map((g: any) => ({ key: g.key, started: g.started, saved: g.saved, canceled: g.canceled, rate: g.saveRate === null ? "" : String(g.saveRate) })));
+      expect(rows).toEqual(expected.groups.map((g: any) => ({ key: g.key, started: g.started, saved: g.saved, canceled: g.canceled, undone: g.undone, rate: g.saveRate === null ? "" : String(g.saveRate) })));
     }
     // By offer, the flows that took each offer (accepted) first, then those it was shown in, as the API counts them.
     const byOffer = (await h.request("GET", "/v1/metrics/retention?groupBy=offer", { key: shopA.key })).body;
     expect(byOffer.groups.some((g: any) => g.accepted > 0)).toBe(true);
     const offerTable = await page.locator("#table-offer tbody tr").evaluateAll((trs) =>
-      trs.map((tr) => ({ key: tr.querySelector("th")!.dataset.key, started: Number(tr.children[1]!.textContent), accepted: Number(tr.children[2]!.textContent), saved: Number(tr.children[4]!.textContent), canceled: Number(tr.children[5]!.textContent), rate: tr.children[6]!.getAttribute("data-rate") })),
+      trs.map((tr) => ({ key: tr.querySelector("th")!.dataset.key, started: Number(tr.children[1]!.textContent), accepted: Number(tr.children[2]!.textContent), saved: Number(tr.children[4]!.textContent), canceled: Number(tr.children[5]!.textContent), undone: Number(tr.children[6]!.textContent), rate: tr.children[7]!.getAttribute("data-rate") })),
     );
-    expect(offerTable).toEqual(byOffer.groups.map((g: any) => ({ key: g.key, started: g.started, saved: g.saved, canceled: g.canceled, accepted: g.accepted, rate: g.saveRate === null ? "" : String(g.saveRate) })));
+    expect(offerTable).toEqual(byOffer.groups.map((g: any) => ({ key: g.key, started: g.started, saved: g.saved, canceled: g.canceled, undone: g.undone, accepted: g.accepted, rate: g.saveRate === null ? "" : String(g.saveRate) })));
     await expect(page.locator("#table-offer thead th").allTextContents()).resolves.toContain("承諾（この提案で阻止）");
     // The week of today's saves and cancellations has a figure: 30 days reach back into 5 or 6 weeks.
     expect(await page.locator("#table-week tbody tr").count()).toBeGreaterThanOrEqual(5);

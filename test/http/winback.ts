@@ -6,7 +6,7 @@ import { RetentionMetrics, WinbackMetrics } from "../../src/metrics/routes";
 import { addDays, localDate } from "../../src/platform/dates";
 import { CandidatePage, ExitSurvey } from "../../src/winback/schemas";
 import { ReasonInsights } from "../../src/insights/routes";
-import { cancelledForPrice, customerBody, RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
+import { cancellationTookEffectYesterday, cancelledForPrice, customerBody, RECEIVER_SECRET, subscriptionBody, uid, type Harness, type TestTenant } from "../support/harness";
 
 /**
  * Win-back (再加入) as a shop and its customers live it: a cancellation with a survey and a
@@ -14,13 +14,7 @@ import { cancelledForPrice, customerBody, RECEIVER_SECRET, subscriptionBody, uid
  * at the date the customer named, a reactivation attributed to that contact, and the KPIs.
  */
 export function winbackSuite(h: () => Harness) {
-  /**
-   * The plan's open cancellation as if it took effect yesterday (its win-back record's `effective_on`;
-   * this suite has no clock to move): a restart today is then a return, not a cancellation undone
-   * (metrics/winback `standing`), which a restart on or before the day it takes effect would be.
-   */
-  const tookEffectYesterday = async (tenantId: string, subscriptionId: string) =>
-    h().sql("UPDATE winbacks SET effective_on = ? WHERE tenant_id = ? AND subscription_id = ? AND reactivated_at IS NULL", [addDays(localDate(new Date(), "Asia/Tokyo"), -1), tenantId, subscriptionId]);
+  const tookEffectYesterday = (tenantId: string, subscriptionId: string) => cancellationTookEffectYesterday(h(), tenantId, subscriptionId);
   describe("win-back: leaving well, coming back", () => {
     let t: TestTenant;
     const today = () => localDate(new Date(), "Asia/Tokyo");

@@ -140,3 +140,12 @@ export async function cancelledForPrice(h: Pick<Harness, "request">, own: TestTe
   const confirmed = await h.request("POST", `/v1/cancel-flows/${flow.flowId}/confirm`, { key: own.key, body: confirm });
   return { c, s, flowId: flow.flowId as string, confirmed };
 }
+
+/**
+ * The plan's open cancellation as if it took effect yesterday (its win-back record's `effective_on`;
+ * the HTTP suites have no clock to move): a restart today is then a return, not a cancellation
+ * undone (metrics/winback `standing`), which a restart on or before the day it takes effect would be.
+ */
+export async function cancellationTookEffectYesterday(h: Pick<Harness, "sql">, tenantId: string, subscriptionId: string): Promise<void> {
+  await h.sql("UPDATE winbacks SET effective_on = ? WHERE tenant_id = ? AND subscription_id = ? AND reactivated_at IS NULL", [addDays(localDate(new Date(), "Asia/Tokyo"), -1), tenantId, subscriptionId]);
+}
