@@ -747,13 +747,25 @@ async function bulkSync(count: number) {
 }
 
 /** Starts a throwaway sqld, puts one customer through the app, and counts its HTTP calls per request. */
+/** The start of each statement in a Hrana-over-HTTP request's body (SQL stored on the stream shown by its id). */
+function statementsOf(body: string, stored: Map<number, string>): string[] {
+  type Stmt = { sql?: string; sql_id?: number };
+  const { requests } = JSON.parse(body) as { requests: { type: string; sql?: string; sql_id?: number; stmt?: Stmt; batch?: { steps: { stmt: Stmt }[] } }[] };
+  const words = (stmt: Stmt) => (stmt.sql ?? stored.get(stmt.sql_id!) ?? `#${stmt.sql_id}`).replace(/\s+/g, " ").trim().slice(0, 60);
+  for (const r of requests) if (r.type === "store_sql") stored.set(r.sql_id!, r.sql!);
+  return requests.flatMap((r) => (r.type === "execute" ? [words(r.stmt!)] : r.type === "batch" ? r.batch!.steps.map((step) => words(step.stmt)) : []));
+}
+
 async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]> {
   const sqld = await startSqld();
   const url = sqld.url;
   try {
     let calls = 0;
+    let sent: Promise<string>[] = [];
     const counting = ((input: RequestInfo | URL, init?: RequestInit) => {
       calls++;
+      // BENCH_TRIPS_SQL=1: each request's statements, to see which could travel together.
+      if (process.env.BENCH_TRIPS_SQL) sent.push(input instanceof Request ? input.clone().text() : Promise.resolve(String(init?.body ?? "")));
       return fetch(input, init);
     }) as typeof fetch;
     const remote = createDatabase(createWebClient({ url, fetch: counting }));
@@ -776,12 +788,20 @@ async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]
     await synced(call("PUT", "/v1/subscriptions/RT-S1", subscription(3)));
     await call("GET", "/v1/lookup?phone=9077770001"); // records the key's first use, in the background
     await new Promise((r) => setTimeout(r, 300));
+    let answer: Record<string, unknown> = {};
     const measure = async (name: string, path: string, method = "GET", body?: unknown) => {
       calls = 0;
+      sent = [];
       const res = await call(method, path, body);
-      if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+      if (res.status >= 300) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+      answer = (await res.json()) as Record<string, unknown>;
+      if (process.env.BENCH_TRIPS_SQL) {
+        const stored = new Map<number, string>();
+        console.log(`${name}:\n${(await Promise.all(sent)).map((text) => `  ${statementsOf(text, stored).join(" | ")}`).join("\n")}`);
+      }
       return { name, roundTrips: calls };
     };
+    const flowId = () => answer.flowId as string;
     return [
       await measure("GET /v1/lookup", "/v1/lookup?phone=9077770001"),
       await measure("GET …/risk", "/v1/subscriptions/RT-S1/risk"),
@@ -789,6 +809,14 @@ async function countRoundTrips(): Promise<{ name: string; roundTrips: number }[]
       await measure("GET /v1/risk/at-risk", "/v1/risk/at-risk?limit=20"),
       await measure("POST …/quantity (plan change)", "/v1/subscriptions/RT-S1/quantity", "POST", { quantity: 2, channel: "web" }),
       await measure("PUT /v1/subscriptions/{id} (sync)", "/v1/subscriptions/RT-S1", "PUT", { ...subscription(4), quantity: 2 }),
+      await measure("PUT /v1/customers/{id}", "/v1/customers/RT-1", "PUT", { name: "往復 計測", phone: "090-7777-0002" }),
+      await measure("POST /v1/events (delivery.completed)", "/v1/events", "POST", {
+        events: [{ id: "rt-e1", type: "delivery.completed", customerId: "RT-1", subscriptionId: "RT-S1", occurredAt: new Date().toISOString(), data: {} }],
+      }),
+      await measure("POST …/cancel-flows (start)", "/v1/subscriptions/RT-S1/cancel-flows", "POST", { channel: "web" }),
+      await measure("POST …/reason", `/v1/cancel-flows/${flowId()}/reason`, "POST", { reason: "surplus_stock" }),
+      await measure("POST …/confirm", `/v1/cancel-flows/${flowId()}/confirm`, "POST", { acknowledgeFee: true }),
+      await measure("POST …/reactivate", "/v1/subscriptions/RT-S1/reactivate", "POST", { channel: "web" }),
     ];
   } finally {
     sqld.stop();

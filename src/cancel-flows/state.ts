@@ -1,7 +1,7 @@
-import { eq, max, sql, type SQL } from "drizzle-orm";
+import { eq, getTableColumns, sql, type SQL } from "drizzle-orm";
 import { cancelFlows, cancelFlowSteps } from "../db/schema";
 import type { Actor } from "../platform/env";
-import type { TenantStore } from "../platform/tenancy";
+import { prepared, type TenantStore } from "../platform/tenancy";
 
 export type FlowRow = typeof cancelFlows.$inferSelect;
 export type FlowStatus = FlowRow["status"];
@@ -23,8 +23,21 @@ export const isRestart = (f: { status: string; supersededBy?: string | null }) =
 export const restartSql = (f: { status: SQL | typeof cancelFlows.status; supersededBy: SQL | typeof cancelFlows.supersededBy }): SQL =>
   sql`(${f.status} = 'abandoned' AND ${f.supersededBy} IS NOT NULL)`;
 
-/** Appends one step to a flow's evidence (`cancel_flow_steps`), numbered after its last, in the caller's transaction. */
+const STEP_VALUES = ["type", "channel", "at", "data", "actor"] as const;
+/** One step, its number the flow's last plus one, found by the INSERT itself: no read before it. */
+const ADD_STEP = prepared<"flowId" | (typeof STEP_VALUES)[number]>((s, value) => {
+  const columns = getTableColumns(cancelFlowSteps);
+  const name = (k: keyof typeof columns) => sql.identifier(columns[k].name);
+  return sql`INSERT INTO ${cancelFlowSteps} (${name("tenantId")}, ${name("flowId")}, ${name("seq")}, ${sql.join(STEP_VALUES.map(name), sql`, `)})
+    SELECT ${s.tenantId}, ${value("flowId")}, coalesce(max(${cancelFlowSteps.seq}), 0) + 1, ${sql.join(STEP_VALUES.map((k) => value(k, columns[k])), sql`, `)}
+    FROM ${cancelFlowSteps} WHERE ${s.owns(cancelFlowSteps, eq(cancelFlowSteps.flowId, value("flowId")))}`;
+});
+
+/**
+ * Appends one step to a flow's evidence (`cancel_flow_steps`), numbered after its last, in the
+ * caller's transaction. Nothing reads its count: on a libSQL server it travels with the next
+ * statement (s.later), and the steps keep their order.
+ */
 export async function addStep(s: TenantStore, flowId: string, type: string, channel: string, at: string, data: Record<string, unknown>, actor: Actor) {
-  const [row] = await s.q.select({ seq: max(cancelFlowSteps.seq) }).from(cancelFlowSteps).where(s.owns(cancelFlowSteps, eq(cancelFlowSteps.flowId, flowId)));
-  await s.insert(cancelFlowSteps, { flowId, seq: (row?.seq ?? 0) + 1, type, channel, at, data, actor });
+  await s.later(ADD_STEP, { flowId, type, channel, at, data, actor });
 }

@@ -285,7 +285,8 @@ export class TenantStore {
       });
       upserts.set(signature, statement);
     }
-    if (one) return void (await this.run(statement, Object.fromEntries(mapped[0]!.map((v, i) => [`c${i}`, v]))));
+    // No count is read: on a libSQL server the one row travels with the next statement (`later`).
+    if (one) return this.later(statement, Object.fromEntries(mapped[0]!.map((v, i) => [`c${i}`, v])));
     // Many rows in slices, a turn of the event loop between them where statements hold it (a
     // bulk sync's 1,000 subscriptions were one 90–200 ms statement): still one transaction.
     for (let i = 0; i < mapped.length; i += UPSERT_SLICE) {
