@@ -27,9 +27,10 @@ export function defersWrites(tx: unknown): tx is DeferringTransaction {
  */
 export function deferringWrites(client: Client): Client {
   return new Proxy(client, {
-    get(target, prop, receiver) {
+    get(target, prop) {
       if (prop === "transaction") return async (mode?: TransactionMode) => deferring(await target.transaction(mode));
-      const value = Reflect.get(target, prop, receiver) as unknown;
+      // Getters read with the client as `this` (its `closed` reads a private field, which the proxy has not).
+      const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === "function" ? value.bind(target) : value;
     },
   });

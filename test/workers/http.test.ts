@@ -325,6 +325,8 @@ describe("writes held back on a libSQL server (db/deferred-writes)", () => {
     expect(seen).toBe(3);
     expect(trips.map((sqls) => sqls.length)).toEqual([2, 3, 1, 1]); // BEGIN and 1; 2, 3 and the read; 4; COMMIT
     expect(await ids()).toEqual([1, 2, 3, 4]);
+    // Everything else is the client's own, getters included.
+    expect(deferringWrites(own).closed).toBe(false);
   });
 
   it("a held write that fails fails the statement it travelled with, and the rollback takes everything back", async () => {
