@@ -21,27 +21,8 @@ import { buildRequest, customerBody, RECEIVER_SECRET, rowsOf, strictly, subscrip
  */
 const sqldUrl = inject("sqldUrl");
 
-/** The Worker's HTTP requests to `url` (sqld, a server standing in for it) while `fn` runs. */
-async function callsTo(url: string, fn: () => Promise<unknown>): Promise<number> {
-  const real = globalThis.fetch;
-  let calls = 0;
-  globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
-    if ((input instanceof Request ? input.url : String(input)).startsWith(url)) calls++;
-    return real(input, init);
-  }) as typeof fetch;
-  try {
-    await fn();
-  } finally {
-    globalThis.fetch = real;
-  }
-  return calls;
-}
-/**
- * What the Worker sends sqld while `fn` runs: one entry per HTTP request, the statements it carries
- * (each one's first two words), in order. The webhook dispatcher's look for due deliveries, which a
- * write starts after its answer (`ctx.waitUntil`, src/worker.ts), is left out: it is not the request's.
- */
-async function tripsTo(url: string, fn: () => Promise<unknown>): Promise<string[][]> {
+/** The Worker's HTTP requests to `url` (sqld, a server standing in for it) while `fn` runs: their bodies, in order. */
+async function requestsTo(url: string, fn: () => Promise<unknown>): Promise<Promise<string>[]> {
   const real = globalThis.fetch;
   const bodies: Promise<string>[] = [];
   globalThis.fetch = ((input: RequestInfo | URL, init?: RequestInit) => {
@@ -53,6 +34,17 @@ async function tripsTo(url: string, fn: () => Promise<unknown>): Promise<string[
   } finally {
     globalThis.fetch = real;
   }
+  return bodies;
+}
+/** How many requests the Worker sent `url` while `fn` runs. */
+const callsTo = async (url: string, fn: () => Promise<unknown>) => (await requestsTo(url, fn)).length;
+/**
+ * What the Worker sends sqld while `fn` runs: one entry per HTTP request, the statements it carries
+ * (each one's first two words), in order. The webhook dispatcher's look for due deliveries, which a
+ * write starts after its answer (`ctx.waitUntil`, src/worker.ts), is left out: it is not the request's.
+ */
+async function tripsTo(url: string, fn: () => Promise<unknown>): Promise<string[][]> {
+  const bodies = await requestsTo(url, fn);
   // Hrana over HTTP: a request's statements are `execute`s and `batch` steps, each with its SQL or
   // the id of SQL stored earlier on the stream (`store_sql`).
   type Stmt = { sql?: string; sql_id?: number };
